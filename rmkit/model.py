@@ -1,0 +1,110 @@
+"""The content model's text fields: which are translatable, Markdown, mentor-only.
+
+One table serves every stage that treats text: validation (raw HTML, placeholders),
+extraction into the gettext template, translation when resolving an edition, and the
+audience-separation tests.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Iterator
+
+from .loader import join_pointer, split_pointer
+
+ANY_ITEM, ANY_KEY = "*", "?"
+
+# (path, markdown, mentor_only). `*` matches every list item, `?` every mapping key.
+_T, _MD, _M = False, True, True
+TEXT_FIELDS: dict[str, list[tuple[tuple[str, ...], bool, bool]]] = {
+    "program": [
+        (("title",), _T, False),
+        (("summary",), _MD, False),
+        (("scope", "in", "*"), _T, False),
+        (("scope", "out", "*"), _T, False),
+        (("roles", "?", "title"), _T, False),
+        (("roles", "?", "description"), _T, False),
+        (("learner_profiles", "*", "title"), _T, _M),
+        (("learner_profiles", "*", "description"), _T, _M),
+        (("preparation", "mentor", "*"), _MD, _M),
+        (("preparation", "mentee", "*"), _MD, False),
+        (("evaluation", "questions", "*", "text"), _T, _M),
+    ],
+    "module": [
+        (("title",), _T, False),
+        (("summary",), _MD, False),
+        (("objectives", "*", "text"), _T, False),
+        (("objectives", "*", "evidence"), _T, False),
+        (("sessions", "*", "title"), _T, False),
+        (("sessions", "*", "agenda", "*", "activity"), _T, False),
+        (("exercises", "*", "title"), _T, False),
+        (("exercises", "*", "instructions"), _MD, False),
+        (("exercises", "*", "mentor_notes"), _MD, _M),
+        (("exercises", "*", "difficulties", "*", "issue"), _T, _M),
+        (("exercises", "*", "difficulties", "*", "response"), _MD, _M),
+        (("exercises", "*", "variants", "?"), _MD, _M),
+        (("exercises", "*", "debrief", "*"), _T, _M),
+        (("exercises", "*", "solution"), _MD, _M),
+        (("exercises", "*", "materials", "*"), _T, False),
+        (("takeaways", "*"), _MD, False),
+        (("mentor_prep", "key_messages", "*"), _MD, _M),
+        (("mentor_prep", "explain"), _MD, _M),
+        (("mentor_prep", "check_questions", "*"), _T, _M),
+        (("out_of_scope", "*"), _T, False),
+        (("country_notes", "?"), _MD, _M),
+        (("glossary", "*", "term"), _T, False),
+        (("glossary", "*", "definition"), _MD, False),
+    ],
+    "editions": [
+        (("editions", "*", "title"), _T, False),
+    ],
+    "country": [
+        (("culture", "notes", "*"), _MD, _M),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class TextField:
+    pointer: str
+    text: str
+    markdown: bool
+    mentor_only: bool
+
+
+def iter_texts(kind: str, data: dict) -> Iterator[TextField]:
+    """Every translatable text of a document of `kind`, in document order of the table."""
+    for path, markdown, mentor_only in TEXT_FIELDS[kind]:
+        for tokens, value in _match(data, path, ()):
+            if isinstance(value, str):
+                yield TextField(join_pointer(*tokens), value, markdown, mentor_only)
+
+
+def _match(value, path, tokens):
+    if not path:
+        yield tokens, value
+        return
+    head, rest = path[0], path[1:]
+    if head == ANY_ITEM:
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from _match(item, rest, tokens + (i,))
+    elif head == ANY_KEY:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield from _match(item, rest, tokens + (key,))
+    elif isinstance(value, dict) and head in value:
+        yield from _match(value[head], rest, tokens + (head,))
+
+
+def map_texts(kind: str, data: dict, change) -> dict:
+    """A deep copy of `data` where every translatable text `t` became `change(t, field)`."""
+    result = copy.deepcopy(data)
+    for field in iter_texts(kind, data):
+        *parents, last = split_pointer(field.pointer)
+        target = result
+        for token in parents:
+            target = target[int(token)] if isinstance(target, list) else target[token]
+        target[int(last) if isinstance(target, list) else last] = change(field.text, field)
+    return result

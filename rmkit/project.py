@@ -1,0 +1,90 @@
+"""A curriculum project on disk: where its files are, and loading them all (stage 1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import Finding, finding
+from .loader import Document, load_yaml
+
+PACKAGE_DEFAULTS = Path(__file__).parent / "defaults"
+
+
+@dataclass
+class Project:
+    root: Path
+    program: Document | None = None
+    modules: dict[str, Document] = field(default_factory=dict)  # by file stem, sorted
+    editions: Document | None = None
+    countries: dict[str, Document] = field(default_factory=dict)  # by file stem
+
+    @property
+    def curriculum_dir(self) -> Path:
+        return self.root / "curriculum"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / "locales"
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def templates_dirs(self) -> list[Path]:
+        """The project's own templates first, so they override the packaged ones file by file."""
+        own = self.root / "templates"
+        return ([own] if own.is_dir() else []) + [PACKAGE_DEFAULTS / "templates"]
+
+    def mkdocs_config(self) -> Path:
+        own = self.root / "mkdocs.yml"
+        return own if own.is_file() else PACKAGE_DEFAULTS / "mkdocs.yml"
+
+    def catalog_path(self, language: str, domain: str = "curriculum") -> Path:
+        return self.locales_dir / language / "LC_MESSAGES" / f"{domain}.po"
+
+    def source_files(self) -> list[Path]:
+        """Every YAML file the project is made of."""
+        files = []
+        if self.program:
+            files.append(self.program.path)
+        files += [d.path for d in self.modules.values()]
+        if self.editions:
+            files.append(self.editions.path)
+        files += [d.path for d in self.countries.values()]
+        return files
+
+
+def load_project(root: Path) -> tuple[Project, list[Finding]]:
+    """Read every YAML file of the project. Files that cannot be read are left out, with findings."""
+    project = Project(root=root.resolve())
+    findings: list[Finding] = []
+
+    def load(path: Path) -> Document | None:
+        document, problems = load_yaml(path, project.relative(path))
+        findings.extend(problems)
+        return document
+
+    program = project.curriculum_dir / "program.yml"
+    if program.is_file():
+        project.program = load(program)
+    else:
+        findings.append(finding("file-missing", project.relative(program),
+                                "the project has no curriculum/program.yml"))
+    for path in sorted((project.curriculum_dir / "modules").glob("*.yml")):
+        document = load(path)
+        if document:
+            project.modules[path.stem] = document
+    editions = project.locales_dir / "editions.yml"
+    if editions.is_file():
+        project.editions = load(editions)
+    else:
+        findings.append(finding("file-missing", project.relative(editions),
+                                "the project has no locales/editions.yml"))
+    for path in sorted((project.locales_dir / "countries").glob("*.yml")):
+        document = load(path)
+        if document:
+            project.countries[path.stem] = document
+    return project, findings

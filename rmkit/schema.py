@@ -1,0 +1,112 @@
+"""JSON Schemas of the content model: checking documents against them, and exporting them."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from .findings import Finding
+from .loader import Document, join_pointer
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+KINDS = ("program", "module", "editions", "country")
+_SLUG = "^[a-z0-9]+(-[a-z0-9]+)*$"
+_TYPE_NAMES = {"string": "text", "integer": "whole number", "number": "number", "array": "list",
+               "object": "mapping", "boolean": "true/false", "null": "nothing"}
+
+
+def schema_file(kind: str) -> Path:
+    return SCHEMA_DIR / f"{kind}.schema.json"
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    schema = json.loads(schema_file(kind).read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def export_schemas(target: Path) -> list[Path]:
+    """Write the schemas where editors can find them (yaml-language-server modelines)."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in KINDS:
+        out = target / schema_file(kind).name
+        out.write_text(schema_file(kind).read_text(encoding="utf-8"), encoding="utf-8")
+        written.append(out)
+    return written
+
+
+def check_schema(kind: str, document: Document) -> list[Finding]:
+    findings = []
+    for error in validator(kind).iter_errors(document.data):
+        findings.extend(_to_findings(error, document))
+    return findings
+
+
+def _describe(value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "nothing"
+    return {str: "text", int: "whole number", float: "number", list: "list", dict: "mapping"}.get(
+        type(value), type(value).__name__)
+
+
+def _to_findings(error, document: Document) -> list[Finding]:
+    path = list(error.absolute_path)
+    pointer = join_pointer(*path)
+    kind, value, instance = error.validator, error.validator_value, error.instance
+    where = f"'{path[-1]}'" if path else "the document"
+
+    if kind == "required":
+        missing = [k for k in value if isinstance(instance, dict) and k not in instance]
+        return [document.locate("missing-key", pointer, f"{where} is missing the required key '{k}'",
+                                key=True) for k in missing]
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        known = set(error.schema.get("properties", {}))
+        if value is False:
+            out = []
+            for key in instance:
+                if key not in known:
+                    close = difflib.get_close_matches(key, known, n=1)
+                    hint = f"Did you mean '{close[0]}'?" if close else \
+                        f"Allowed here: {', '.join(sorted(known))}."
+                    out.append(document.locate("unknown-key", join_pointer(*path, key),
+                                               f"unknown key '{key}' in {where}", key=True, hint=hint))
+            return out
+    if kind == "type":
+        expected = value if isinstance(value, list) else [value]
+        names = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
+        hint = None
+        if isinstance(instance, bool) and "string" in expected:
+            hint = "YAML reads yes/no/on/off (and NO, the code of Norway) as true/false: quote the value."
+        elif instance is None:
+            hint = "The value is empty: write it after the colon, or remove the key."
+        return [document.locate("wrong-type", pointer,
+                                f"{where} must be {names}, not {_describe(instance)}", hint=hint)]
+    if kind == "enum":
+        return [document.locate("invalid-value", pointer,
+                                f"{where} is {instance!r}; allowed: {', '.join(map(str, value))}")]
+    if kind in ("pattern", "maxLength") and error.schema.get("pattern") == _SLUG:
+        return [document.locate("invalid-id", pointer,
+                                f"{where} is {instance!r}, which is not a slug of at most 64 characters")]
+    if kind == "pattern":
+        return [document.locate("invalid-format", pointer,
+                                f"{where} is {instance!r}, which does not match {value}")]
+    if kind == "propertyNames" or (error.relative_schema_path and "propertyNames" in error.relative_schema_path):
+        return [document.locate("invalid-format", join_pointer(*path, instance) if isinstance(instance, str) else pointer,
+                                f"key {instance!r} is not allowed here ({error.message})", key=True)]
+    if kind == "minItems":
+        return [document.locate("too-few-items", pointer, f"{where} needs at least {value} item(s)")]
+    if kind == "minLength":
+        return [document.locate("invalid-value", pointer, f"{where} must not be empty")]
+    if kind in ("minimum", "exclusiveMinimum", "maximum"):
+        return [document.locate("out-of-range", pointer, f"{where} is {instance}; {error.message.split(' is ', 1)[-1]}")]
+    if kind == "anyOf":
+        return [document.locate("wrong-type", pointer,
+                                f"{where} must be text, a number, or a mapping of them (one level deep)")]
+    return [document.locate("schema", pointer, f"{where}: {error.message}")]
