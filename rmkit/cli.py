@@ -116,7 +116,11 @@ def _run(args, root: Path) -> int:
         from .scaffold import create_project
 
         target = args.target if args.target.is_absolute() else root / args.target
-        create_project(target)
+        try:
+            create_project(target)
+        except FileExistsError as e:
+            print(f"rmkit: error: {e}", file=sys.stderr)
+            return EXIT_USAGE
         print(f"created {target}: run `rmkit -C {target} build` to build it")
         return EXIT_OK
     if args.command == "schema":

@@ -18,6 +18,9 @@ class Project:
     modules: dict[str, Document] = field(default_factory=dict)  # by file stem, sorted
     editions: Document | None = None
     countries: dict[str, Document] = field(default_factory=dict)  # by file stem
+    # Every file present, loaded or not: a broken file is not also reported as missing.
+    module_files: set[str] = field(default_factory=set)
+    country_files: set[str] = field(default_factory=set)
 
     @property
     def curriculum_dir(self) -> Path:
@@ -74,6 +77,7 @@ def load_project(root: Path) -> tuple[Project, list[Finding]]:
         findings.append(finding("file-missing", project.relative(program),
                                 "the project has no curriculum/program.yml"))
     for path in sorted((project.curriculum_dir / "modules").glob("*.yml")):
+        project.module_files.add(path.stem)
         document = load(path)
         if document:
             project.modules[path.stem] = document
@@ -84,6 +88,7 @@ def load_project(root: Path) -> tuple[Project, list[Finding]]:
         findings.append(finding("file-missing", project.relative(editions),
                                 "the project has no locales/editions.yml"))
     for path in sorted((project.locales_dir / "countries").glob("*.yml")):
+        project.country_files.add(path.stem)
         document = load(path)
         if document:
             project.countries[path.stem] = document

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .findings import RmkitError, finding
 from .project import PACKAGE_DEFAULTS
 from .schema import export_schemas
 
@@ -15,8 +14,6 @@ STARTER = PACKAGE_DEFAULTS / "starter"
 def create_project(target: Path) -> None:
     """Copy the starter project into `target`, which must be empty or absent."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise RmkitError([finding("file-missing", str(target),
-                                  f"{target} exists and is not empty: rmkit init only writes into a new directory",
-                                  hint="Choose a new directory name.")])
+        raise FileExistsError(f"{target} exists and is not empty: rmkit init only writes into a new directory")
     shutil.copytree(STARTER, target, dirs_exist_ok=True)
     export_schemas(target / "schemas")

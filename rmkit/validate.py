@@ -104,7 +104,7 @@ def _check_program(program: Document, project: Project) -> list[Finding]:
     data = program.data
     out = _duplicates(program, data["modules"], ("modules",), "module")
     for i, module_id in enumerate(data["modules"]):
-        if module_id not in project.modules:
+        if module_id not in project.module_files:
             out.append(program.locate("unknown-module", join_pointer("modules", i),
                                       f"module '{module_id}' has no file curriculum/modules/{module_id}.yml"))
     listed = set(data["modules"])
@@ -168,7 +168,7 @@ def _check_module(stem: str, module: Document, project: Project, profiles: set[s
                                      f"objective '{objective['id']}' says \"{fuzzy.group(0)}\", "
                                      f"which nobody can observe"))
     for p, prerequisite in enumerate(data.get("prerequisites", [])):
-        if prerequisite not in project.modules:
+        if prerequisite not in project.module_files:
             out.append(module.locate("unknown-module", join_pointer("prerequisites", p),
                                      f"prerequisite '{prerequisite}' has no file curriculum/modules/{prerequisite}.yml"))
     return out
@@ -209,7 +209,7 @@ def _check_editions(editions: Document, project: Project, program: Document | No
             out.append(editions.locate("duplicate-edition", join_pointer("editions", i, "id"),
                                        f"edition '{edition['id']}' appears more than once"))
         seen.add(edition["id"])
-        if edition["country"] not in project.countries:
+        if edition["country"] not in project.country_files:
             out.append(editions.locate("unknown-country", join_pointer("editions", i, "country"),
                                        f"edition '{edition['id']}' uses country {edition['country']}, "
                                        f"which has no profile locales/countries/{edition['country']}.yml"))

@@ -1,0 +1,44 @@
+"""Building project trees for tests: the packaged starter, changed as a case says."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+STARTER = Path(__file__).resolve().parents[1] / "rmkit" / "defaults" / "starter"
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+def starter_project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(STARTER, root)
+    return root
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} must occur once in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def case_project(case: Path, tmp_path: Path) -> tuple[Path, dict]:
+    """The starter project with the case's patches, copies and files applied."""
+    root = starter_project(tmp_path)
+    spec = yaml.safe_load((case / "case.yml").read_text(encoding="utf-8"))
+    for copy in spec.get("copy", []):
+        text = (root / copy["from"]).read_text(encoding="utf-8")
+        for sub in copy.get("replace", []):
+            assert sub["replace"] in text
+            text = text.replace(sub["replace"], sub["with"], 1)
+        (root / copy["to"]).write_text(text, encoding="utf-8")
+    for patch in spec.get("patch", []):
+        replace_once(root / patch["file"], patch["replace"], patch["with"])
+    if "pad" in spec:
+        with (root / spec["pad"]["file"]).open("a", encoding="utf-8") as f:
+            f.write("# " + "x" * spec["pad"]["bytes"] + "\n")
+    files = case / "files"
+    if files.is_dir():
+        shutil.copytree(files, root, dirs_exist_ok=True)
+    return root, spec
