@@ -11,7 +11,7 @@ import copy
 from dataclasses import dataclass
 from typing import Iterator
 
-from .loader import join_pointer, split_pointer
+from .loader import join_pointer
 
 ANY_ITEM, ANY_KEY = "*", "?"
 
@@ -67,10 +67,14 @@ TEXT_FIELDS: dict[str, list[tuple[tuple[str, ...], bool, bool]]] = {
 
 @dataclass(frozen=True)
 class TextField:
-    pointer: str
+    tokens: tuple
     text: str
     markdown: bool
     mentor_only: bool
+
+    @property
+    def pointer(self) -> str:
+        return join_pointer(*self.tokens)
 
 
 def iter_texts(kind: str, data: dict) -> Iterator[TextField]:
@@ -78,7 +82,7 @@ def iter_texts(kind: str, data: dict) -> Iterator[TextField]:
     for path, markdown, mentor_only in TEXT_FIELDS[kind]:
         for tokens, value in _match(data, path, ()):
             if isinstance(value, str):
-                yield TextField(join_pointer(*tokens), value, markdown, mentor_only)
+                yield TextField(tokens, value, markdown, mentor_only)
 
 
 def _match(value, path, tokens):
@@ -102,9 +106,9 @@ def map_texts(kind: str, data: dict, change) -> dict:
     """A deep copy of `data` where every translatable text `t` became `change(t, field)`."""
     result = copy.deepcopy(data)
     for field in iter_texts(kind, data):
-        *parents, last = split_pointer(field.pointer)
+        *parents, last = field.tokens
         target = result
         for token in parents:
-            target = target[int(token)] if isinstance(target, list) else target[token]
-        target[int(last) if isinstance(target, list) else last] = change(field.text, field)
+            target = target[token]
+        target[last] = change(field.text, field)
     return result

@@ -26,7 +26,25 @@ def schema_file(kind: str) -> Path:
 @cache
 def validator(kind: str) -> Draft202012Validator:
     schema = json.loads(schema_file(kind).read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
+    return Draft202012Validator(_inline_refs(schema, schema.get("$defs", {})))
+
+
+def _inline_refs(schema, defs):
+    """The schema with local `#/$defs/…` references replaced by their targets.
+
+    Resolving a `$ref` costs more than checking what it points to; the exported schemas
+    keep their references for editors. (No definition here refers to itself.)
+    """
+    if isinstance(schema, list):
+        return [_inline_refs(item, defs) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        merged = dict(_inline_refs(defs[ref[len("#/$defs/"):]], defs))
+        merged.update({k: _inline_refs(v, defs) for k, v in schema.items() if k != "$ref"})
+        return merged
+    return {k: _inline_refs(v, defs) for k, v in schema.items() if k != "$defs"}
 
 
 def export_schemas(target: Path) -> list[Path]:
@@ -38,6 +56,40 @@ def export_schemas(target: Path) -> list[Path]:
         out.write_text(schema_file(kind).read_text(encoding="utf-8"), encoding="utf-8")
         written.append(out)
     return written
+
+
+# Below this many documents of a kind, compiling the fast validator costs more than it saves.
+FAST_PATH_MIN_DOCUMENTS = 24
+
+
+@cache
+def _fast_validator(kind: str):
+    """The schema compiled to Python by fastjsonschema: an order of magnitude faster.
+
+    It only answers valid or not; jsonschema, which stays the authority, describes what is
+    wrong. The inlined schema uses nothing that draft 7 reads differently from 2020-12.
+    """
+    import fastjsonschema
+
+    schema = dict(validator(kind).schema, **{"$schema": "http://json-schema.org/draft-07/schema#"})
+    return fastjsonschema.compile(schema), fastjsonschema.JsonSchemaException
+
+
+def check_schemas(kind: str, documents: list[Document]) -> list[Finding]:
+    """Check every document of one kind; only documents that fail get a full diagnosis."""
+    suspects = documents
+    if len(documents) >= FAST_PATH_MIN_DOCUMENTS:
+        fast, invalid = _fast_validator(kind)
+        suspects = []
+        for document in documents:
+            try:
+                fast(document.data)
+            except invalid:
+                suspects.append(document)
+    findings = []
+    for document in suspects:
+        findings += check_schema(kind, document)
+    return findings
 
 
 def check_schema(kind: str, document: Document) -> list[Finding]:

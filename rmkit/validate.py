@@ -14,8 +14,8 @@ from pathlib import Path
 from .findings import Finding, finding, sort_key
 from .loader import Document, join_pointer
 from .model import iter_texts
-from .project import Project, load_project
-from .schema import check_schema
+from .project import Project, gc_paused, load_project
+from .schema import check_schemas
 from .text import PlaceholderError, defined, find_html, placeholders
 
 DEFAULT_LEARNER_PROFILES = ("experiential", "theoretical")
@@ -28,29 +28,30 @@ FUZZY_VERBS = re.compile(
 
 def validate_project(root: Path) -> tuple[Project, list[Finding]]:
     """Load and check a whole project. Findings are sorted by file and position."""
-    project, findings = load_project(root)
-    valid = _schema_stage(project, findings)
-    findings += check_semantics(project, valid)
     from .catalogs import check_catalogs  # translations are their own stage
 
-    findings += check_catalogs(project, valid)
+    with gc_paused():
+        project, findings = load_project(root)
+        valid = _schema_stage(project, findings)
+        findings += check_semantics(project, valid)
+        findings += check_catalogs(project, valid)
     return project, sorted(set(findings), key=sort_key)
 
 
 def _schema_stage(project: Project, findings: list[Finding]) -> set[str]:
     """Run the schemas; return the files whose documents passed."""
-    valid = set()
-    documents = [("program", project.program), ("editions", project.editions)]
-    documents += [("module", d) for d in project.modules.values()]
-    documents += [("country", d) for d in project.countries.values()]
-    for kind, document in documents:
-        if document is None:
-            continue
-        problems = check_schema(kind, document)
+    documents = {
+        "program": [project.program] if project.program else [],
+        "editions": [project.editions] if project.editions else [],
+        "module": list(project.modules.values()),
+        "country": list(project.countries.values()),
+    }
+    failed = set()
+    for kind, group in documents.items():
+        problems = check_schemas(kind, group)
         findings += problems
-        if not problems:
-            valid.add(document.file)
-    return valid
+        failed.update(f.file for f in problems)
+    return {d.file for group in documents.values() for d in group if d.file not in failed}
 
 
 def check_semantics(project: Project, valid: set[str]) -> list[Finding]:
