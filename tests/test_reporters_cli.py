@@ -129,3 +129,14 @@ def test_console_script_runs_as_a_module(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.endswith("0 errors, 0 warnings\n")
+
+
+def test_committed_schemas_match_the_packaged_ones():
+    """The modelines of the bundled YAML point at schemas/: keep it equal to the package's."""
+    from pathlib import Path
+
+    from rmkit.schema import KINDS, schema_file
+
+    exported = Path(__file__).resolve().parents[1] / "schemas"
+    for kind in KINDS:
+        assert (exported / schema_file(kind).name).read_text() == schema_file(kind).read_text()
