@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from .findings import RmkitError, codes_reference
+from .findings import RmkitError, UsageError, codes_reference
 from .reporters import REPORTERS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FINDINGS
     except KeyboardInterrupt:
         return 130
+    except UsageError as e:  # a usage mistake found late (e.g. an unknown --edition)
+        print(f"rmkit: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _run(args, root: Path) -> int:

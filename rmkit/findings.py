@@ -114,6 +114,8 @@ CODES: dict[str, Code] = {
         # -- building
         Code("template-error", _E, "A template cannot be rendered.", ""),
         Code("build-failed", _E, "The site engine failed to build a site.", ""),
+        Code("engine-warning", _W, "The site engine warned while building a site (e.g. a broken link).",
+             "Open the generated project under build/ to see the page it names."),
     ]
 }
 
@@ -155,6 +157,10 @@ class RmkitError(Exception):
     def __init__(self, findings: list[Finding]):
         self.findings = findings
         super().__init__("; ".join(f.message for f in findings))
+
+
+class UsageError(Exception):
+    """The command asked for something the project does not have (exit code 2, no findings)."""
 
 
 def sort_key(f: Finding):

@@ -15,6 +15,14 @@ from .loader import join_pointer
 
 ANY_ITEM, ANY_KEY = "*", "?"
 
+# The learner profiles of a program that declares none (content model, `learner_profiles`).
+DEFAULT_LEARNER_PROFILES = (
+    {"id": "experiential", "title": "Experiential",
+     "description": "Learns by trying things first, then naming what happened."},
+    {"id": "theoretical", "title": "Theoretical",
+     "description": "Learns from the principle and the structure first, then tries."},
+)
+
 # (path, markdown, mentor_only). `*` matches every list item, `?` every mapping key.
 _T, _MD, _M = False, True, True
 TEXT_FIELDS: dict[str, list[tuple[tuple[str, ...], bool, bool]]] = {

@@ -13,12 +13,11 @@ from pathlib import Path
 
 from .findings import Finding, finding, sort_key
 from .loader import Document, join_pointer
-from .model import iter_texts
+from .model import DEFAULT_LEARNER_PROFILES, iter_texts
 from .project import Project, gc_paused, load_project
 from .schema import check_schemas
 from .text import PlaceholderError, defined, find_html, placeholders
 
-DEFAULT_LEARNER_PROFILES = ("experiential", "theoretical")
 FUZZY_VERBS = re.compile(
     r"\b(understand|know|learn about|be aware of|become aware of|be familiar with|"
     r"become familiar with|appreciate|grasp|realize|realise|comprehend|get to know)\b",
@@ -62,7 +61,7 @@ def check_semantics(project: Project, valid: set[str]) -> list[Finding]:
     countries = {stem: d for stem, d in project.countries.items() if ok(d)}
     editions = project.editions if ok(project.editions) else None
 
-    profiles = set(DEFAULT_LEARNER_PROFILES)
+    profiles = {p["id"] for p in DEFAULT_LEARNER_PROFILES}
     if program:
         findings += _check_program(program, project)
         if "learner_profiles" in program.data:

@@ -1,0 +1,65 @@
+"""Dates, durations, numbers, lists and names in an edition's locale, all from Babel.
+
+Durations go through Babel's units, not `format_timedelta`, which rounds 90 minutes
+to "2 hours".
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_decimal
+from babel.units import format_unit
+
+
+class Formats:
+    """The formatting functions templates use, bound to one locale."""
+
+    def __init__(self, locale: Locale):
+        self.locale = locale
+
+    def date(self, value: datetime.date) -> str:
+        return format_date(value, format="long", locale=self.locale)
+
+    def minutes(self, value: int) -> str:
+        return self._unit(value, "duration-minute")
+
+    def weeks(self, value: int) -> str:
+        return self._unit(value, "duration-week")
+
+    def _unit(self, value: int, unit: str) -> str:
+        # Some locales (ja) have no long pattern for some units: Babel then prints the
+        # unit's id, so fall back to the short pattern, which every locale has.
+        text = format_unit(value, unit, length="long", locale=self.locale)
+        if unit in text:
+            text = format_unit(value, unit, length="short", locale=self.locale)
+        return text
+
+    def number(self, value) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def clock(self, minutes: int) -> str:
+        """An offset into a session, `h:mm`, with the locale's digits for the hours."""
+        return f"{self.number(minutes // 60)}:{minutes % 60:02d}"
+
+    def list(self, items) -> str:
+        items = [str(i) for i in items]
+        return format_list(items, locale=self.locale) if items else ""
+
+    def language_name(self, language: str) -> str:
+        """`language` named in this locale's language, e.g. 'français' for fr in fr."""
+        return self.locale.languages.get(language) or Locale.parse(language).get_display_name(self.locale) or language
+
+    def country_name(self, country: str) -> str:
+        return self.locale.territories.get(country, country)
+
+
+def own_name(locale: Locale) -> str:
+    """A locale named in its own language: 'français (France)', '日本語 (日本)'."""
+    language = locale.languages.get(locale.language, locale.language)
+    if locale.territory:
+        return f"{language} ({locale.territories.get(locale.territory, locale.territory)})"
+    return language

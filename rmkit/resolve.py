@@ -1,0 +1,110 @@
+"""Stage 3, resolve: one edition of the program, as its readers will see it.
+
+An edition picks the program's modules (minus `modules.exclude`), translates every text
+through its language's catalog, fills the placeholders from its country's profile, and
+dates the calendar from its `start_date`. Everything here is data; nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from babel import Locale, UnknownLocaleError
+
+from .model import DEFAULT_LEARNER_PROFILES, map_texts
+from .project import Project
+from .text import fill
+
+@dataclass(frozen=True)
+class Meeting:
+    """One session in the calendar: the n-th meeting of the pair."""
+
+    number: int
+    module: dict
+    session: dict
+    week: int
+    date: datetime.date | None
+
+
+@dataclass
+class Edition:
+    id: str
+    language: str
+    country: str
+    locale: Locale
+    title: str
+    program: dict
+    modules: list[dict]
+    country_profile: dict
+    start_date: datetime.date | None
+    calendar: list[Meeting] = field(default_factory=list)
+    # Source texts shown untranslated (missing or fuzzy in the catalog).
+    untranslated: set[str] = field(default_factory=set)
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+
+    @property
+    def learner_profiles(self) -> list[dict]:
+        return self.program.get("learner_profiles") or list(DEFAULT_LEARNER_PROFILES)
+
+    def module(self, module_id: str) -> dict:
+        return next(m for m in self.modules if m["id"] == module_id)
+
+
+def edition_locale(language: str, country: str) -> Locale:
+    """The Babel locale of an edition: language and country together when Babel knows them."""
+    for candidate in (f"{language}_{country}", language):
+        try:
+            return Locale.parse(candidate)
+        except (UnknownLocaleError, ValueError):
+            continue
+    return Locale.parse("en")
+
+
+def edition_entries(project: Project) -> list[dict]:
+    """The editions as written in locales/editions.yml (the project must have validated)."""
+    return list(project.editions.data["editions"]) if project.editions else []
+
+
+def selected_modules(project: Project, entry: dict) -> list[str]:
+    excluded = set(entry.get("modules", {}).get("exclude", []))
+    return [m for m in project.program.data["modules"] if m not in excluded]
+
+
+def resolve_edition(project: Project, entry: dict, translations=None) -> Edition:
+    """The edition `entry` of a validated project, translated and filled for its country."""
+    country = project.countries[entry["country"]].data
+    values = country.get("vars", {})
+    gettext = translations.gettext if translations is not None else (lambda text: text)
+
+    def localize(kind: str, data: dict) -> dict:
+        return map_texts(kind, data, lambda text, _field: fill(gettext(text), values))
+
+    program = localize("program", project.program.data)
+    modules = [localize("module", project.modules[m].data) for m in selected_modules(project, entry)]
+    title = fill(gettext(entry["title"]), values) if "title" in entry else program["title"]
+    start = datetime.date.fromisoformat(entry["start_date"]) if "start_date" in entry else None
+    edition = Edition(
+        id=entry["id"], language=entry["language"], country=entry["country"],
+        locale=edition_locale(entry["language"], entry["country"]), title=title, program=program,
+        modules=modules, country_profile=localize("country", country), start_date=start,
+    )
+    edition.calendar = plan_meetings(modules, program["cadence"]["every_weeks"], start)
+    if translations is not None:
+        edition.untranslated = set(translations.fallbacks)
+    return edition
+
+
+def plan_meetings(modules: list[dict], every_weeks: int, start: datetime.date | None) -> list[Meeting]:
+    """Sessions in module order, one meeting every `every_weeks` weeks from the start."""
+    meetings = []
+    for module in modules:
+        for session in module["sessions"]:
+            n = len(meetings)
+            week = 1 + n * every_weeks
+            date = start + datetime.timedelta(weeks=n * every_weeks) if start else None
+            meetings.append(Meeting(n + 1, module, session, week, date))
+    return meetings
