@@ -1,0 +1,108 @@
+"""Audience separation is a security property: nothing mentor-only in any file of a mentee output.
+
+The scan reads every file of every mentee site of the bundled program (pages, search index,
+sitemap, 404 page, compressed files too) and looks for every mentor-only text of that
+edition, as the edition shows it (translated, placeholders filled).
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from rmkit.catalogs import load_translations
+from rmkit.model import TEXT_FIELDS, iter_texts
+from rmkit.resolve import edition_entries, resolve_edition
+from rmkit.validate import validate_project
+
+from .conftest import ROOT
+
+_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`#>|]+")
+
+
+def _normalized(text: str) -> str:
+    return " ".join(html.unescape(text).split())
+
+
+def _fragments(text: str) -> list[str]:
+    """The distinctive plain-text runs of a Markdown text, as they appear once rendered."""
+    plain = _MARKUP.sub(lambda m: m.group(1) or " ", text)
+    runs = [_normalized(run) for run in re.split(r"\n\s*[-\d.]*\s*", plain)]
+    return [run for run in runs if len(run) >= 12]
+
+
+def _readable(path: Path) -> str:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    text = data.decode("utf-8", errors="replace")
+    if path.suffix in (".json", ".js") and "search" in path.parts:
+        # The search index escapes non-ASCII text: read its strings as the browser would.
+        start = text.find("{")
+        if start >= 0:
+            try:
+                text += json.dumps(json.loads(text[start:]), ensure_ascii=False)
+            except ValueError:
+                pass
+    return _normalized(text)
+
+
+def _texts_by_audience(edition) -> tuple[set[str], set[str]]:
+    """(mentor-only texts, texts a mentee may see) of one resolved edition."""
+    documents = [("program", edition.program), ("country", edition.country_profile)]
+    documents += [("module", m) for m in edition.modules]
+    mentor_only, shared = set(), set()
+    for kind, data in documents:
+        for field in iter_texts(kind, data):
+            (mentor_only if field.mentor_only else shared).add(field.text)
+    return mentor_only - shared, shared
+
+
+def _editions():
+    project, findings = validate_project(ROOT)
+    assert not any(f.is_error for f in findings), findings
+    return project, edition_entries(project)
+
+
+def test_the_text_table_marks_every_mentor_only_field_of_the_spec():
+    mentor_only = {path for kind in TEXT_FIELDS.values() for path, _md, only in kind if only}
+    for expected in [("mentor_prep", "explain"), ("exercises", "*", "mentor_notes"),
+                     ("exercises", "*", "difficulties", "*", "response"), ("exercises", "*", "variants", "?"),
+                     ("exercises", "*", "debrief", "*"), ("exercises", "*", "solution"),
+                     ("country_notes", "?"), ("culture", "notes", "*"), ("preparation", "mentor", "*")]:
+        assert expected in mentor_only
+
+
+@pytest.mark.slow
+def test_no_mentee_file_holds_a_mentor_only_text(bundled_site: Path):
+    project, entries = _editions()
+    checked_editions = 0
+    for entry in entries:
+        edition = resolve_edition(project, entry, load_translations(project, entry["language"]))
+        mentor_only, shared = _texts_by_audience(edition)
+        fragments = {f for text in mentor_only for f in _fragments(text)}
+        fragments -= {f for text in shared for f in _fragments(text)}
+        assert len(fragments) > 50, f"{entry['id']}: too few mentor-only texts to make the scan meaningful"
+
+        mentee_files = [p for p in (bundled_site / entry["id"] / "mentee").rglob("*") if p.is_file()]
+        assert any(p.name == "search_index.json" for p in mentee_files)
+        assert any(p.name.startswith("sitemap") for p in mentee_files)
+        leaks = []
+        for path in mentee_files:
+            if path.suffix in (".png", ".ico", ".svg", ".woff", ".woff2"):
+                continue
+            content = _readable(path)
+            leaks += [f"{path.relative_to(bundled_site)}: {f[:60]!r}" for f in fragments if f in content]
+        assert leaks == [], f"mentor-only text in the mentee output of {entry['id']}"
+
+        # The scan can fail: the mentor guide of the same edition shows these very texts.
+        mentor_pages = " ".join(_readable(p) for p in (bundled_site / entry["id"] / "mentor").rglob("*.html"))
+        missing = [f for f in fragments if f not in mentor_pages]
+        assert len(missing) < len(fragments) * 0.05, f"{entry['id']}: the mentor guide lacks {missing[:5]}"
+        checked_editions += 1
+    assert checked_editions >= 6
