@@ -15,6 +15,9 @@ if $with_tests; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
+  # Fonts for Japanese and Arabic, so that screenshots and layout tests render real glyphs.
+  [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+  [ -d /usr/share/fonts/truetype/noto ] || missing+=(fonts-noto-core)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing Debian packages: ${missing[*]}"
     apt-get update -qq
