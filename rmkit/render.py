@@ -63,8 +63,17 @@ class Renderer:
 
     def __init__(self, project: Project):
         self.project = project
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(p) for p in project.templates_dirs()]),
+        self._environments: dict[str, jinja2.Environment] = {}
+
+    def _environment(self, language: str) -> jinja2.Environment:
+        """One environment per language: Jinja2 caches imported templates (the label macros)
+        with the translations they were first rendered with."""
+        if language in self._environments:
+            return self._environments[language]
+        from .catalogs import load_ui_translations
+
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(p) for p in self.project.templates_dirs()]),
             extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
             undefined=jinja2.ChainableUndefined,  # optional keys of the content model read as empty
             autoescape=lambda name: bool(name and name.endswith(".html.j2")),
@@ -72,17 +81,17 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters["indent_md"] = indent_markdown
+        env.filters["indent_md"] = indent_markdown
         # A JSON string is a YAML scalar that needs no further quoting.
-        self.env.filters["yaml_text"] = lambda value: json.dumps(str(value), ensure_ascii=False)
-        self.env.filters["cell"] = table_cell
+        env.filters["yaml_text"] = lambda value: json.dumps(str(value), ensure_ascii=False)
+        env.filters["cell"] = table_cell
+        env.install_gettext_translations(load_ui_translations(self.project, language), newstyle=True)
+        self._environments[language] = env
+        return env
 
     def _render(self, template: str, context: dict, language: str) -> str:
-        from .catalogs import load_ui_translations
-
-        self.env.install_gettext_translations(load_ui_translations(self.project, language), newstyle=True)
         try:
-            return self.env.get_template(template).render(context)
+            return self._environment(language).get_template(template).render(context)
         except jinja2.TemplateSyntaxError as e:
             raise RmkitError([self._template_finding(e.filename or e.name or template, e.lineno,
                                                      e.message or str(e))]) from None

@@ -99,7 +99,7 @@ def test_extraction_reads_templates_as_the_renderer_does(tmp_path):
     """Whitespace control changes a `{% trans %}` text: extraction and rendering must agree."""
     from rmkit.render import Renderer
 
-    env = Renderer(Project(root=tmp_path)).env
+    env = Renderer(Project(root=tmp_path))._environment("en")
     options = UI_OPTIONS["**.j2"]
     assert {jinja2.utils.import_string(name).identifier for name in options["extensions"].split(",")} == set(
         env.extensions)
