@@ -1,0 +1,93 @@
+"""The bundled program is a product: it validates strictly, is fully translated, and every
+edition shows its own language, dates and platforms."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from babel.messages.pofile import read_po
+
+from rmkit.catalogs import extract_ui
+from rmkit.cli import main
+from rmkit.project import PACKAGE_DEFAULTS
+
+from .conftest import ROOT
+
+EDITIONS = [e["id"] for e in yaml.safe_load((ROOT / "locales" / "editions.yml").read_text(encoding="utf-8"))["editions"]]
+
+
+def test_the_bundled_program_validates_strictly(capsys):
+    assert main(["-C", str(ROOT), "validate", "--strict"]) == 0
+    assert capsys.readouterr().out.strip() == "0 errors, 0 warnings"
+
+
+def test_the_bundled_program_is_a_six_month_program():
+    program = yaml.safe_load((ROOT / "curriculum" / "program.yml").read_text(encoding="utf-8"))
+    assert len(program["modules"]) >= 6
+    assert "mentor-preparation" in program["modules"]
+    weeks = program["cadence"]["every_weeks"] * (len(program["modules"]) - 1)
+    assert 20 <= weeks <= 30  # about six months from the first session to the last
+    assert {"FR", "JP", "IN", "SG"} <= {p.stem for p in (ROOT / "locales" / "countries").glob("*.yml")}
+
+
+def test_every_content_catalog_is_complete(capsys):
+    assert main(["-C", str(ROOT), "i18n", "status", "--format", "json", "--fail-under", "100"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {row["language"] for row in rows} >= {"fr", "ja", "ar"}
+    for row in rows:
+        assert row["translated"] == row["total"] > 400 and row["fuzzy"] == row["untranslated"] == 0
+
+
+@pytest.mark.parametrize("language", ["fr", "ja", "ar"])
+def test_every_interface_label_is_translated(language):
+    with (PACKAGE_DEFAULTS / "locales" / language / "LC_MESSAGES" / "ui.po").open("rb") as f:
+        catalog = read_po(f, locale=language)
+    translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog
+                  if m.id and not m.fuzzy and all(m.string if isinstance(m.string, tuple) else [m.string])}
+    wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in extract_ui(PACKAGE_DEFAULTS / "templates") if m.id}
+    assert wanted - translated == set()
+
+
+def _html(site: Path, edition: str, audience: str, page: str) -> str:
+    return (site / edition / audience / page).read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_edition_has_a_guide_and_a_workbook(bundled_site: Path, edition: str):
+    for audience in ("mentor", "mentee"):
+        for page in ("index.html", "calendar.html", "scope.html", "glossary.html", "search/search_index.js"):
+            assert (bundled_site / edition / audience / page).is_file()
+    assert f'href="{edition}/mentor/index.html"' in (bundled_site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_each_edition_speaks_its_language(bundled_site: Path):
+    fr = _html(bundled_site, "fr-FR", "mentee", "calendar.html")
+    assert '<html lang="fr"' in fr and "18 janvier 2027" in fr and "Mentorat inversé numérique" in fr
+    ja = _html(bundled_site, "ja-JP", "mentee", "calendar.html")
+    assert '<html lang="ja"' in ja and "2027年4月9日" in ja and "スケジュール" in ja
+    ar = _html(bundled_site, "ar-AE", "mentee", "calendar.html")
+    assert '<html lang="ar"' in ar and 'dir="rtl"' in ar and "الإرشاد العكسي الرقمي" in ar
+    landing = (bundled_site / "index.html").read_text(encoding="utf-8")
+    for name in ("français (France)", "日本語 (日本)", "English (India)", "English (Singapore)", "العربية"):
+        assert name in landing
+
+
+@pytest.mark.slow
+def test_editions_follow_their_country_profile(bundled_site: Path):
+    # Placeholders: Japan's messaging app is LINE; the United Kingdom's is WhatsApp.
+    ja = _html(bundled_site, "ja-JP", "mentor", "modules/kickoff-and-pair-agreement.html")
+    gb = _html(bundled_site, "en-GB", "mentor", "modules/kickoff-and-pair-agreement.html")
+    assert "LINE" in ja and "LINE" not in gb and "WhatsApp" in gb
+    assert "CNIL" in _html(bundled_site, "fr-FR", "mentee", "modules/security-hygiene.html")
+    # Without a start date, the Singapore pilot counts weeks; it leaves a module out.
+    sg = _html(bundled_site, "en-SG", "mentee", "calendar.html")
+    assert "Week 1" in sg and "2027" not in sg
+    assert not (bundled_site / "en-SG" / "mentee" / "modules" / "security-hygiene.html").exists()
+    # The mentor guide carries the country's culture notes.
+    assert "nemawashi" in _html(bundled_site, "ja-JP", "mentor", "country.html").lower() or \
+           "根回し" in _html(bundled_site, "ja-JP", "mentor", "country.html")
