@@ -85,12 +85,18 @@ class TextField:
         return join_pointer(*self.tokens)
 
 
+def for_mentors_only(kind: str, data: dict) -> bool:
+    """A module with `audience: mentor` (an rmkit extension) is left out of the mentee workbook."""
+    return kind == "module" and isinstance(data, dict) and data.get("audience") == "mentor"
+
+
 def iter_texts(kind: str, data: dict) -> Iterator[TextField]:
     """Every translatable text of a document of `kind`, in document order of the table."""
+    whole_document_mentor_only = for_mentors_only(kind, data)
     for path, markdown, mentor_only in TEXT_FIELDS[kind]:
         for tokens, value in _match(data, path, ()):
             if isinstance(value, str):
-                yield TextField(tokens, value, markdown, mentor_only)
+                yield TextField(tokens, value, markdown, mentor_only or whole_document_mentor_only)
 
 
 def _match(value, path, tokens):

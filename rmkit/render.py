@@ -114,10 +114,11 @@ class Renderer:
         `config_dir` is where the site project will be written; `INHERIT` is relative to it.
         """
         formats = Formats(edition.locale)
+        modules = edition.modules_for(audience)
         base = {"edition": edition, "audience": audience, "mentor": audience == "mentor",
-                "program": edition.program, "modules": edition.modules, "calendar": edition.calendar,
+                "program": edition.program, "modules": modules, "calendar": edition.calendar_for(audience),
                 "fmt": formats, "country": edition.country_profile,
-                "module_titles": {m["id"]: m["title"] for m in edition.modules}}
+                "module_titles": {m["id"]: m["title"] for m in modules}}
         site = SiteProject(edition.id, audience)
 
         def page(path: str, template: str, **extra) -> None:
@@ -128,7 +129,7 @@ class Renderer:
         for path, template, audiences in PAGES:
             if audience in audiences:
                 page(path, template)
-        for module in edition.modules:
+        for module in modules:
             page(f"modules/{module['id']}.md", MODULE_TEMPLATE, module=module)
         for asset in sorted((ASSETS / "rmkit").iterdir()):
             site.files[f"docs/assets/rmkit/{asset.name}"] = asset.read_bytes()

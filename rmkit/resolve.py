@@ -7,12 +7,13 @@ dates the calendar from its `start_date`. Everything here is data; nothing is wr
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
 from babel import Locale, UnknownLocaleError
 
-from .model import DEFAULT_LEARNER_PROFILES, map_texts
+from .model import DEFAULT_LEARNER_PROFILES, for_mentors_only, map_texts
 from .project import Project
 from .text import fill
 
@@ -50,8 +51,15 @@ class Edition:
     def learner_profiles(self) -> list[dict]:
         return self.program.get("learner_profiles") or list(DEFAULT_LEARNER_PROFILES)
 
-    def module(self, module_id: str) -> dict:
-        return next(m for m in self.modules if m["id"] == module_id)
+    def modules_for(self, audience: str) -> list[dict]:
+        """The modules an audience sees: mentors see all, mentees not those for mentors only."""
+        return [m for m in self.modules if audience == "mentor" or not for_mentors_only("module", m)]
+
+    def calendar_for(self, audience: str) -> list[Meeting]:
+        """The meetings an audience attends, numbered from 1; dates and weeks stay as planned."""
+        shown = {m["id"] for m in self.modules_for(audience)}
+        meetings = [m for m in self.calendar if m.module["id"] in shown]
+        return [dataclasses.replace(m, number=n) for n, m in enumerate(meetings, start=1)]
 
 
 def edition_locale(language: str, country: str) -> Locale:
