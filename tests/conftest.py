@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,27 @@ def update_golden(request) -> bool:
 
 
 @pytest.fixture(scope="session")
-def bundled_site(tmp_path_factory) -> Path:
+def bundled_project(tmp_path_factory) -> Path:
+    """A copy of the bundled program, so that its builds do not race with another build of
+    the repository (its `build/` work folder) or leave files in it."""
+    project = tmp_path_factory.mktemp("bundled") / "project"
+    project.mkdir()
+    for part in ("curriculum", "locales", "templates", "mkdocs.yml"):
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, project / part, ignore=shutil.ignore_patterns("*.mo"))
+        elif source.is_file():
+            shutil.copy2(source, project / part)
+    return project
+
+
+@pytest.fixture(scope="session")
+def bundled_site(bundled_project: Path) -> Path:
     """Every edition of the bundled program, built once for the whole session."""
     from rmkit.build import build
 
-    out = tmp_path_factory.mktemp("bundled") / "site"
-    result = build(ROOT, out=out, jobs=2)
+    out = bundled_project.parent / "site"
+    result = build(bundled_project, out=out, jobs=2)
     assert not any(f.is_error for f in result.findings), result.findings
     assert (out / "index.html").is_file()
     return out

@@ -94,13 +94,13 @@ def test_editions_follow_their_country_profile(bundled_site: Path):
 
 
 @pytest.mark.slow
-def test_the_mentor_preparation_workshop_is_in_the_guide_only(bundled_site: Path):
+def test_the_mentor_preparation_workshop_is_in_the_guide_only(bundled_site: Path, bundled_project: Path):
     """`audience: mentor` leaves a module out of the workbook; the pairs' dates do not move."""
     assert (bundled_site / "en-GB" / "mentor" / "modules" / "mentor-preparation.html").is_file()
     assert not (bundled_site / "en-GB" / "mentee" / "modules" / "mentor-preparation.html").exists()
-    mentee = (ROOT / "build" / "en-GB" / "mentee" / "docs" / "calendar.md").read_text(encoding="utf-8")
-    mentor = (ROOT / "build" / "en-GB" / "mentor" / "docs" / "calendar.md").read_text(encoding="utf-8")
+    mentee = (bundled_project / "build" / "en-GB" / "mentee" / "docs" / "calendar.md").read_text(encoding="utf-8")
+    mentor = (bundled_project / "build" / "en-GB" / "mentor" / "docs" / "calendar.md").read_text(encoding="utf-8")
     first_pair_meeting = "| 1 | 9 February 2027 | [Kickoff and pair agreement]"
     assert first_pair_meeting in mentee
     assert "| 2 | 9 February 2027 | [Kickoff and pair agreement]" in mentor
-    assert "mentor-preparation" not in (ROOT / "build" / "en-GB" / "mentee" / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "mentor-preparation" not in (bundled_project / "build" / "en-GB" / "mentee" / "mkdocs.yml").read_text(encoding="utf-8")

@@ -3,10 +3,8 @@
 Under CI (CI=true) nothing here may skip: a missing Chromium is a failure. Elsewhere the
 tests skip with one line saying why.
 
-The program built is the bundled one (curriculum/, locales/, mkdocs.yml, templates/ of the
-repository), copied first so that the build's work folder does not race with another build
-of the repository (pytest-xdist, `rmkit serve`). RMKIT_BROWSER_PROJECT=DIR builds another
-project instead (development only: the tests expect the bundled program's editions).
+The program built is the bundled one, copied and built once per session by the
+`bundled_site` fixture of tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -23,13 +21,12 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT = Path(os.environ.get("RMKIT_BROWSER_PROJECT") or ROOT).resolve()
+PROJECT = ROOT
 CHROMIUM = Path(os.environ.get("RMKIT_CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PROJECT_PARTS = ("curriculum", "locales", "templates", "mkdocs.yml")
 # The bundled program's editions, for parametrizing while locales/editions.yml is being written.
 EXPECTED_EDITIONS = ["en-GB", "fr-FR", "ja-JP", "en-IN", "en-SG", "ar-AE"]
 
@@ -53,24 +50,9 @@ def _missing(what: str, how: str):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """Every edition of the bundled program, built once for the whole session."""
-    from rmkit.build import build
-
-    base = tmp_path_factory.mktemp("browser")
-    project = base / "project"
-    project.mkdir()
-    for part in PROJECT_PARTS:
-        source = PROJECT / part
-        if source.is_dir():
-            shutil.copytree(source, project / part, ignore=shutil.ignore_patterns("*.mo"))
-        elif source.is_file():
-            shutil.copy2(source, project / part)
-    out = base / "site"
-    result = build(project, out=out, jobs=2)
-    assert not any(f.is_error for f in result.findings), result.findings
-    assert (out / "index.html").is_file()
-    return out
+def built_site(bundled_site: Path) -> Path:
+    """Every edition of the bundled program, built once for the whole test session (tests/conftest.py)."""
+    return bundled_site
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
