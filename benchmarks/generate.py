@@ -3,17 +3,24 @@
     python benchmarks/generate.py OUT --modules 300 --editions 4
 
 Every module is shaped like a real one (objectives both ways, a session whose agenda adds
-up, exercises with difficulties, variants and placeholders, glossary), so validation and
-builds do the work they would do on real content. The project validates with --strict.
+up, exercises with difficulties, variants and placeholders, glossary), and every edition in
+a language other than the source has a complete catalog, so validation and builds do the
+work they would do on real, translated content. The project validates with --strict.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rmkit.catalogs import extract_template  # noqa: E402
+from rmkit.project import load_project  # noqa: E402
 
 COUNTRIES = {
     "FR": ("fr", "LinkedIn", "WhatsApp", "Microsoft Teams"),
@@ -89,6 +96,8 @@ def generate(out: Path, modules: int, editions: int) -> Path:
         "id": "benchmark", "title": "Benchmark program", "summary": "A synthetic program.", "source_language": "en",
         "modules": ids, "cadence": {"every_weeks": 2, "session_minutes": 60},
         "scope": {"in": ["Digital tools"], "out": ["Printers: IT support handles these"]},
+        "roles": {"mentor": {"title": "Digital mentor", "description": "Coaches a senior leader on digital tools."},
+                  "mentee": {"title": "Leader", "description": "Learns the tools and shares how the business runs."}},
         "preparation": {"mentor": ["Prepare."], "mentee": ["Book the time."]},
         "evaluation": {"questions": [{"id": "useful", "text": "Was the session useful?", "scale": "rating-5"}]},
     }
@@ -97,14 +106,37 @@ def generate(out: Path, modules: int, editions: int) -> Path:
     for i in range(1, modules + 1):
         dump(out / f"curriculum/modules/topic-{i:04d}.yml", module(i, modules))
     chosen = list(COUNTRIES.items())[:editions]
-    dump(out / "locales/editions.yml", {"editions": [
-        {"id": f"{lang}-{cc}", "language": lang, "country": cc, "start_date": "2027-01-11"} for cc, (lang, *_) in chosen]})
+    entries = [{"id": f"{lang}-{cc}", "language": lang, "country": cc, "start_date": "2027-01-11"}
+               for cc, (lang, *_) in chosen]
+    entries[0]["title"] = "Benchmark program, first edition"
+    dump(out / "locales/editions.yml", {"editions": entries})
     for cc, (lang, professional, messaging, chat) in chosen:
         dump(out / f"locales/countries/{cc}.yml", {
             "country": cc, "vars": {"network": {"professional": professional, "messaging": messaging},
                                     "tools": {"chat": chat}},
             "culture": {"hierarchy": "medium", "notes": [f"Culture note for {cc}."]}})
+    translate(out, sorted({lang for _, (lang, *_) in chosen} - {program["source_language"]}))
     return out
+
+
+def translate(root: Path, languages: list[str]) -> None:
+    """A complete catalog per language: each text 'translated' by marking it with the language.
+
+    The mark goes at the end, so that Markdown structure and placeholders stay as they are.
+    """
+    from babel.messages.pofile import write_po
+
+    project, _ = load_project(root)
+    for language in languages:
+        catalog = extract_template(project)
+        catalog.locale, catalog.fuzzy = language, False
+        for message in catalog:
+            if message.id:
+                message.string = f"{message.id} ({language})"
+        path = project.catalog_path(language)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as f:
+            write_po(f, catalog, omit_header=False)
 
 
 if __name__ == "__main__":

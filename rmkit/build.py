@@ -1,17 +1,19 @@
 """`rmkit build`: every stage in order, then the output swapped in only on success.
 
-load + validate → resolve each edition → render each edition × audience to a MkDocs
-project under `build/` → the engine builds the sites that changed, in parallel, into a
-staging folder beside the output → only then does the output change.
+load + validate → resolve each edition → for each edition × audience, in parallel worker
+processes: render it to a MkDocs project under `build/`, then have the engine build the
+site into a staging folder beside the output → only when every site built does the output
+change.
 
-Incremental: a site is rebuilt only when the digest of what it is made of (its rendered
-files, the configuration it inherits, the engine's version) differs from the digest of
-the site in the output. Pages whose bytes did not change are not rewritten.
+Incremental (`cache.py`): a site whose frame and pages are as recorded for the site in
+the output is not built again; a site whose frame is unchanged is rebuilt page by page
+(only its changed pages are rendered); any other is built in full. Rendered files whose
+bytes did not change are not rewritten.
 """
 
 from __future__ import annotations
 
-import hashlib
+import gc
 import json
 import multiprocessing
 import os
@@ -22,13 +24,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import engine_fingerprint, read_manifest, write_if_changed, write_manifest
+from .cache import (SiteRecord, config_digest, engine_fingerprint, read_manifest, site_digest,
+                    write_if_changed, write_manifest)
 from .catalogs import load_translations
 from .findings import Finding, RmkitError, UsageError, finding
 from .project import Project
 from .render import AUDIENCES, Renderer, SiteProject
 from .resolve import Edition, edition_entries, resolve_edition
-from .site import EngineError, build_site
+from .site import EngineError, build_site, page_stands_alone
 from .validate import validate_project
 
 SITE_MARKER = ".rmkit-site"
@@ -39,15 +42,45 @@ WORK_MARKER = ".rmkit-build"
 class BuildResult:
     out: Path
     findings: list[Finding] = field(default_factory=list)
-    built: list[str] = field(default_factory=list)
+    built: list[str] = field(default_factory=list)  # every site built, in full or page by page
+    page_by_page: list[str] = field(default_factory=list)  # those of `built` where only changed pages were rendered
     unchanged: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def summary(self) -> list[str]:
         line = f"built {len(self.built)} site(s)"
+        if self.page_by_page:
+            line += f" ({len(self.page_by_page)} page by page)"
         if self.unchanged:
             line += f", {len(self.unchanged)} unchanged"
         return [f"{line} in {self.seconds:.1f} s → {self.out}/index.html"]
+
+
+@dataclass
+class _Plan:
+    """Everything a site job needs. Worker processes are forked with it: nothing big is pickled."""
+
+    renderer: Renderer
+    editions: list[Edition]  # all of them, for the language selector of each site
+    work: Path
+    out: Path
+    staging: Path
+    engine: str
+    fingerprint: str  # the engine's version
+    manifest: dict[str, SiteRecord]
+
+    def edition(self, edition_id: str) -> Edition:
+        return next(e for e in self.editions if e.id == edition_id)
+
+
+@dataclass
+class _SiteOutcome:
+    """What a site job sends back: small, whatever the size of the site."""
+
+    name: str
+    record: SiteRecord | None = None
+    status: str = "unchanged"  # unchanged | built | page-by-page | failed
+    findings: list[Finding] = field(default_factory=list)
 
 
 def build(root: Path | str, *, out: Path | None = None, editions: list[str] | None = None,
@@ -69,37 +102,124 @@ def build(root: Path | str, *, out: Path | None = None, editions: list[str] | No
     _stop_on(findings, strict)
     selected = _select(resolved, editions)
     audiences = [audience] if audience else list(AUDIENCES)
-
-    renderer = Renderer(project)
-    fingerprint = engine_fingerprint(engine) + _base_config_digest(project)
-    manifest = read_manifest(out)
-    digests, pending = {}, []
-    for edition in selected:
-        for who in audiences:
-            config_dir = work / edition.id / who
-            site = renderer.site(edition, who, resolved, config_dir)
-            write_site_project(site, config_dir)
-            digests[site.name] = _digest(site, fingerprint)
-            if manifest.get(site.name) != digests[site.name] or not (out / site.name / "index.html").is_file():
-                pending.append((site.name, config_dir / "mkdocs.yml"))
+    renderer = Renderer(project, cache_dir=work / ".cache" / "templates")
+    # Before the workers fork: they inherit the language environments it sets up.
     landing = renderer.landing(resolved)
 
     result = BuildResult(out, findings)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", suffix=".partial", dir=out.parent))
     try:
-        warnings = _run_engine(pending, staging, engine, jobs)
+        plan = _Plan(renderer, resolved, work, out, staging, engine,
+                     engine_fingerprint(engine), read_manifest(out))
+        sites = _largest_first(selected, audiences)
+        outcomes = _make_sites(plan, sites, jobs)
+        order = {name: i for i, name in enumerate(f"{e.id}/{a}" for e in selected for a in audiences)}
+        outcomes.sort(key=lambda o: order[o.name])  # report in the order of editions.yml
+        failures = [f for o in outcomes if o.status == "failed" for f in o.findings]
+        if failures:
+            raise RmkitError(failures)
+        warnings = [f for o in outcomes for f in o.findings]
         result.findings += warnings
         _stop_on(warnings, strict)
-        _swap_in(staging, out, [name for name, _ in pending], landing)
+        built = [o for o in outcomes if o.status != "unchanged"]
+        _swap_in(staging, out, [o.name for o in built], landing)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    manifest.update(digests)
+    manifest = dict(plan.manifest)
+    manifest.update((o.name, o.record) for o in outcomes)
     write_manifest(out, manifest)
-    result.built = [name for name, _ in pending]
-    result.unchanged = [name for name in digests if name not in result.built]
+    result.built = sorted(o.name for o in built)
+    result.page_by_page = sorted(o.name for o in built if o.status == "page-by-page")
+    result.unchanged = sorted(o.name for o in outcomes if o.status == "unchanged")
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _largest_first(editions: list[Edition], audiences: list[str]) -> list[tuple[str, str]]:
+    """Sites in the order to start them: with few workers, a big site started last would
+    leave the others idle at the end. The mentee workbook is the bigger (it also prints
+    every module on one page)."""
+    sites = [(e, a) for e in editions for a in audiences]
+    sites.sort(key=lambda site: (len(site[0].modules), site[1] == "mentee"), reverse=True)
+    return [(e.id, a) for e, a in sites]
+
+
+def _make_sites(plan: _Plan, sites: list[tuple[str, str]], jobs: int | None) -> list[_SiteOutcome]:
+    jobs = max(1, min(jobs or _cpu_count(), len(sites)))
+    if jobs == 1:
+        return [_make_site(plan, edition_id, audience) for edition_id, audience in sites]
+    # fork: workers start with rmkit, MkDocs and the resolved editions already in memory, and
+    # each renders and builds whole sites, so only names go to them and small records come back.
+    context = multiprocessing.get_context("fork")
+    # What exists now (the project, with a node per YAML value, and the editions) lives as long
+    # as the workers: frozen, the cycle collector no longer scans it in every worker, nor
+    # touches (and so copies) its memory.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_adopt, initargs=(plan,)) as pool:
+            futures = [pool.submit(_make_site_in_worker, edition_id, audience) for edition_id, audience in sites]
+            return [future.result() for future in futures]
+    finally:
+        gc.unfreeze()
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_worker_plan: _Plan | None = None
+
+
+def _adopt(plan: _Plan) -> None:
+    global _worker_plan
+    _worker_plan = plan
+    # Collect less often: a worker lives for one build, and MkDocs makes many short-lived objects.
+    gc.set_threshold(50_000, 20, 20)
+
+
+def _make_site_in_worker(edition_id: str, audience: str) -> _SiteOutcome:
+    assert _worker_plan is not None
+    return _make_site(_worker_plan, edition_id, audience)
+
+
+def _make_site(plan: _Plan, edition_id: str, audience: str) -> _SiteOutcome:
+    """Render one site, compare it with the record of the site in the output, build what changed."""
+    name = f"{edition_id}/{audience}"
+    config_dir = plan.work / edition_id / audience
+    try:
+        site = plan.renderer.site(plan.edition(edition_id), audience, plan.editions, config_dir)
+    except RmkitError as e:
+        return _SiteOutcome(name, status="failed", findings=e.findings)
+    write_site_project(site, config_dir)
+    config_file = config_dir / "mkdocs.yml"
+    digest = site_digest(site.files, plan.fingerprint + config_digest(config_file), page_stands_alone)
+    previous = plan.manifest.get(name)
+    built_site = plan.out / name
+    if previous is not None and previous.digest == digest and (built_site / "index.html").is_file():
+        return _SiteOutcome(name, previous, "unchanged", _engine_warnings(name, previous.warnings))
+    # Page by page only from a site that built without warnings: warnings of pages not
+    # rendered again would be lost.
+    reuse = (previous is not None and previous.digest.frame == digest.frame and not previous.warnings
+             and built_site.is_dir())
+    try:
+        run = build_site(config_file, plan.staging / name, plan.engine,
+                         previous=built_site if reuse else None,
+                         changed_pages=digest.changed_pages(previous.digest) if reuse else None,
+                         template_cache=plan.work / ".cache" / "templates",
+                         page_cache=plan.work / ".cache" / "pages" / name)
+    except EngineError as e:
+        return _SiteOutcome(name, status="failed", findings=[
+            finding("build-failed", f"build/{name}/mkdocs.yml", f"site {name} did not build: {e}")])
+    return _SiteOutcome(name, SiteRecord(digest, run.warnings), "page-by-page" if run.page_by_page else "built",
+                        _engine_warnings(name, run.warnings))
+
+
+def _engine_warnings(name: str, messages: list[str]) -> list[Finding]:
+    return [finding("engine-warning", f"build/{name}/mkdocs.yml", f"site {name}: {message}") for message in messages]
 
 
 def _stop_on(findings: list[Finding], strict: bool) -> None:
@@ -117,9 +237,7 @@ def _check_owned(folder: Path, marker: str) -> None:
 
 
 def _claim(folder: Path, marker: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / marker).write_text("This folder is written by rmkit build; its content is replaced on each build.\n",
-                                 encoding="utf-8")
+    write_if_changed(folder / marker, "This folder is written by rmkit build; its content is replaced on each build.\n")
 
 
 def _select(resolved: list[Edition], wanted: list[str] | None) -> list[Edition]:
@@ -151,51 +269,6 @@ def write_site_project(site: SiteProject, folder: Path) -> int:
     for stale in [p for p in (folder / "docs").rglob("*") if p.is_file() and p not in expected]:
         stale.unlink()  # a page of a module that is no longer in the edition
     return written
-
-
-def _digest(site: SiteProject, fingerprint: str) -> str:
-    digest = hashlib.sha256(fingerprint.encode("utf-8"))
-    for path in sorted(site.files):
-        content = site.files[path]
-        digest.update(b"\0" + path.encode("utf-8") + b"\0")
-        digest.update(content.encode("utf-8") if isinstance(content, str) else content)
-    return digest.hexdigest()
-
-
-def _base_config_digest(project: Project) -> str:
-    return hashlib.sha256(project.mkdocs_config().read_bytes()).hexdigest()
-
-
-def _build_one(name: str, config_file: Path, site_dir: Path, engine: str) -> tuple[str, list[str]]:
-    return name, build_site(config_file, site_dir, engine)
-
-
-def _run_engine(pending: list[tuple[str, Path]], staging: Path, engine: str, jobs: int | None) -> list[Finding]:
-    """Build every pending site into `staging`; raise with every failure, return the engine's warnings."""
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
-    tasks = [(name, config, staging / name, engine) for name, config in pending]
-    outcomes: list[tuple[str, list[str] | Exception]] = []
-    if jobs == 1:
-        for task in tasks:
-            try:
-                outcomes.append(_build_one(*task))
-            except EngineError as e:
-                outcomes.append((task[0], e))
-    else:
-        # fork: workers start with rmkit, MkDocs and Material already imported.
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [(task[0], pool.submit(_build_one, *task)) for task in tasks]
-            for name, future in futures:
-                try:
-                    outcomes.append(future.result())
-                except EngineError as e:
-                    outcomes.append((name, e))
-    errors = [finding("build-failed", f"build/{name}/mkdocs.yml", f"site {name} did not build: {outcome}")
-              for name, outcome in outcomes if isinstance(outcome, Exception)]
-    if errors:
-        raise RmkitError(errors)
-    return [finding("engine-warning", f"build/{name}/mkdocs.yml", f"site {name}: {message}")
-            for name, messages in outcomes for message in messages]
 
 
 def _swap_in(staging: Path, out: Path, names: list[str], landing: str) -> None:

@@ -1,20 +1,32 @@
 """Content hashes for incremental builds.
 
 A site is a pure function of its rendered Markdown project (pages, generated mkdocs.yml,
-the configuration it inherits, assets) and of the engine's version. Its digest is recorded
-beside the built site; a site whose digest did not change is not built again, and a page
-whose bytes did not change is not rewritten (its mtime stays, so engines and browsers that
-watch files see nothing).
+the configuration it inherits, assets) and of the engine's version. What it was made of
+is recorded beside the built sites (`.rmkit-digest.json`), in two parts:
+
+- the *frame*: everything a page shares with the others (configuration and navigation,
+  assets, the list of pages, the engine's version);
+- each *page*: the Markdown of one page.
+
+A site whose frame and pages are unchanged is not built again. A site whose frame is
+unchanged is rebuilt page by page: only its changed pages are rendered again (see
+`site.build_site`). A page whose bytes did not change is not rewritten (its mtime stays, so
+engines and browsers that watch files see nothing).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+import yaml
+
 MANIFEST = ".rmkit-digest.json"
+MANIFEST_FORMAT = 2
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:
@@ -29,37 +41,153 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     return True
 
 
+def _hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+# What turns Markdown into HTML, per engine: a new release of any invalidates every site.
+ENGINE_PACKAGES = {
+    "mkdocs": ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments", "babel"),
+    "zensical": ("zensical", "pymdown-extensions", "markdown", "pygments"),
+}
+
+
 def engine_fingerprint(engine: str) -> str:
-    """Versions of what turns Markdown into HTML: a new release invalidates every site."""
-    names = {"mkdocs": ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown"),
-             "zensical": ("zensical",)}.get(engine, (engine,))
     versions = []
-    for name in names:
+    for name in ENGINE_PACKAGES.get(engine, (engine,)):
         try:
             versions.append(f"{name}=={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name} missing")
-    return ";".join(versions)
+    return f"{engine}:" + ";".join(versions)
+
+
+class _ConfigReader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Reads mkdocs.yml for the files it names; `!ENV` or `!!python/name` values are not needed."""
+
+
+_ConfigReader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def config_digest(config_file: Path) -> str:
+    """The configuration MkDocs loads from `config_file`, with what it draws in.
+
+    The file itself, the files it INHERITs (each relative to the file that names it), and
+    the folders of `theme.custom_dir` and `hooks` (relative to `config_file`, as MkDocs reads
+    them), which change a site without a byte of any mkdocs.yml changing.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    base = config_file.parent
+    seen: set[Path] = set()
+    path: Path | None = config_file.resolve()
+    while path is not None and path not in seen:
+        seen.add(path)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            digest.update(b"\0missing")
+            break
+        # Bytes, not paths: a project that moves keeps its digests.
+        digest.update(b"\0" + data)
+        try:
+            settings = yaml.load(data, Loader=_ConfigReader)
+        except yaml.YAMLError:
+            break  # the engine reports it
+        if not isinstance(settings, dict):
+            break
+        theme = settings.get("theme")
+        drawn_in = [theme.get("custom_dir")] if isinstance(theme, dict) else []
+        hooks = settings.get("hooks")
+        drawn_in += hooks if isinstance(hooks, list) else []
+        for name in drawn_in:
+            if isinstance(name, str):
+                digest.update(tree_digest([base / name]).encode("ascii"))
+        parent = settings.get("INHERIT")
+        path = (path.parent / parent).resolve() if isinstance(parent, str) else None
+    return digest.hexdigest()
 
 
 def tree_digest(roots: list[Path], extra: str = "") -> str:
-    """A digest of every file under `roots` (names and bytes), plus `extra`."""
-    digest = hashlib.sha256(extra.encode("utf-8"))
+    """A digest of every file under `roots` (names relative to their root, and bytes), plus `extra`."""
+    digest = hashlib.blake2b(extra.encode("utf-8"), digest_size=16)
     for root in roots:
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
         for path in files:
-            digest.update(b"\0" + path.as_posix().encode("utf-8") + b"\0")
+            digest.update(b"\0" + path.relative_to(root).as_posix().encode("utf-8") + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def read_manifest(site_root: Path) -> dict[str, str]:
+@dataclass
+class SiteDigest:
+    """What one site was made of: its frame, and each page that can be rebuilt alone."""
+
+    frame: str
+    pages: dict[str, str] = field(default_factory=dict)  # docs-relative path → digest of the Markdown
+
+    def changed_pages(self, previous: SiteDigest) -> list[str]:
+        return sorted(path for path, digest in self.pages.items() if previous.pages.get(path) != digest)
+
+    def to_dict(self) -> dict:
+        return {"frame": self.frame, "pages": self.pages}
+
+    @classmethod
+    def from_dict(cls, data) -> SiteDigest | None:
+        if not (isinstance(data, dict) and isinstance(data.get("frame"), str) and isinstance(data.get("pages"), dict)):
+            return None
+        return cls(data["frame"], data["pages"])
+
+
+def site_digest(files: dict[str, str | bytes], fingerprint: str, stands_alone: Callable[[str], bool],
+                docs_dir: str = "docs") -> SiteDigest:
+    """Split a rendered site project into frame and pages, and hash both.
+
+    A Markdown page goes into the pages only if `stands_alone(markdown)`: a page the engine
+    reads more from than its own content (e.g. metadata that shows in the navigation of
+    every page) belongs to the frame.
+    """
+    frame = hashlib.blake2b(fingerprint.encode("utf-8"), digest_size=16)
+    pages = {}
+    prefix = docs_dir + "/"
+    for path in sorted(files):
+        content = files[path]
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if path.startswith(prefix) and path.endswith(".md"):
+            # The list of pages makes the navigation: part of the frame, whatever their text.
+            frame.update(b"\0page\0" + path.encode("utf-8"))
+            if isinstance(content, str) and stands_alone(content):
+                pages[path[len(prefix):]] = _hash(data)
+                continue
+        frame.update(b"\0" + path.encode("utf-8") + b"\0" + data)
+    return SiteDigest(frame.hexdigest(), pages)
+
+
+@dataclass
+class SiteRecord:
+    """A built site in the manifest: what it was made of, and what the engine warned about."""
+
+    digest: SiteDigest
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_manifest(site_root: Path) -> dict[str, SiteRecord]:
+    """The records of the sites in `site_root`; an unreadable or older manifest reads as empty."""
     try:
         data = json.loads((site_root / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or not isinstance(data.get("sites"), dict):
+        return {}
+    records = {}
+    for name, entry in data["sites"].items():
+        digest = SiteDigest.from_dict(entry)
+        warnings = entry.get("warnings") if isinstance(entry, dict) else None
+        if digest is not None and isinstance(warnings, list):
+            records[name] = SiteRecord(digest, [str(w) for w in warnings])
+    return records
 
 
-def write_manifest(site_root: Path, digests: dict[str, str]) -> None:
-    write_if_changed(site_root / MANIFEST, json.dumps(digests, indent=2, sort_keys=True) + "\n")
+def write_manifest(site_root: Path, records: dict[str, SiteRecord]) -> None:
+    sites = {name: dict(record.digest.to_dict(), warnings=record.warnings) for name, record in records.items()}
+    write_if_changed(site_root / MANIFEST, json.dumps({"format": MANIFEST_FORMAT, "sites": sites},
+                                                      indent=1, sort_keys=True) + "\n")
