@@ -16,13 +16,22 @@ from babel.units import format_unit
 
 
 class Formats:
-    """The formatting functions templates use, bound to one locale."""
+    """The formatting functions templates use, bound to one locale.
+
+    Results are kept: a site formats the same few durations and dates thousands of times.
+    """
 
     def __init__(self, locale: Locale):
         self.locale = locale
+        self._kept: dict[tuple, str] = {}
+
+    def _keep(self, key: tuple, make) -> str:
+        if key not in self._kept:
+            self._kept[key] = make()
+        return self._kept[key]
 
     def date(self, value: datetime.date) -> str:
-        return format_date(value, format="long", locale=self.locale)
+        return self._keep(("date", value), lambda: format_date(value, format="long", locale=self.locale))
 
     def minutes(self, value: int) -> str:
         return self._unit(value, "duration-minute")
@@ -31,15 +40,18 @@ class Formats:
         return self._unit(value, "duration-week")
 
     def _unit(self, value: int, unit: str) -> str:
-        # Some locales (ja) have no long pattern for some units: Babel then prints the
-        # unit's id, so fall back to the short pattern, which every locale has.
-        text = format_unit(value, unit, length="long", locale=self.locale)
-        if unit in text:
-            text = format_unit(value, unit, length="short", locale=self.locale)
-        return text
+        def make() -> str:
+            # Some locales (ja) have no long pattern for some units: Babel then prints the
+            # unit's id, so fall back to the short pattern, which every locale has.
+            text = format_unit(value, unit, length="long", locale=self.locale)
+            if unit in text:
+                text = format_unit(value, unit, length="short", locale=self.locale)
+            return text
+
+        return self._keep((unit, value), make)
 
     def number(self, value) -> str:
-        return format_decimal(value, locale=self.locale)
+        return self._keep(("number", value), lambda: format_decimal(value, locale=self.locale))
 
     def clock(self, minutes: int) -> str:
         """An offset into a session, `h:mm`, with the locale's digits for the hours."""

@@ -123,10 +123,18 @@ class Renderer:
         """
         formats = Formats(edition.locale)
         modules = edition.modules_for(audience)
+        calendar = edition.calendar_for(audience)
+        by_module: dict[str, list] = {}
+        for meeting in calendar:
+            by_module.setdefault(meeting.module["id"], []).append(meeting)
+        by_session = {(m.module["id"], m.session["id"]): m for m in calendar}
         base = {"edition": edition, "audience": audience, "mentor": audience == "mentor",
-                "program": edition.program, "modules": modules, "calendar": edition.calendar_for(audience),
+                "program": edition.program, "modules": modules, "calendar": calendar,
                 "fmt": formats, "country": edition.country_profile,
-                "module_titles": {m["id"]: m["title"] for m in modules}}
+                "module_titles": {m["id"]: m["title"] for m in modules},
+                # Lookups for templates, instead of filtering the whole calendar on every use.
+                "meetings_of": lambda module: by_module.get(module["id"], []),
+                "meeting_of": lambda module, session: by_session.get((module["id"], session["id"]))}
         site = SiteProject(edition.id, audience)
 
         def page(path: str, template: str, **extra) -> None:
