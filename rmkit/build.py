@@ -116,7 +116,8 @@ def build(root: Path | str, *, out: Path | None = None, editions: list[str] | No
         outcomes = _make_sites(plan, sites, jobs)
         order = {name: i for i, name in enumerate(f"{e.id}/{a}" for e in selected for a in audiences)}
         outcomes.sort(key=lambda o: order[o.name])  # report in the order of editions.yml
-        failures = [f for o in outcomes if o.status == "failed" for f in o.findings]
+        # Sites fail alike (a template or mkdocs.yml they share): say each problem once.
+        failures = list(dict.fromkeys(f for o in outcomes if o.status == "failed" for f in o.findings))
         if failures:
             raise RmkitError(failures)
         warnings = [f for o in outcomes for f in o.findings]

@@ -192,7 +192,7 @@ def site_config(project: Project, edition: Edition, audience: str, editions: lis
     from .site import search_languages, theme_language
 
     base_file = project.mkdocs_config()
-    base = _base_settings(base_file, base_file.stat().st_mtime_ns)
+    base = _base_settings(base_file, base_file.stat().st_mtime_ns, project.relative(base_file))
     config = {
         # Relative inside the project, so that the generated project moves with it.
         "INHERIT": os.path.relpath(base_file, config_dir) if project.root in base_file.parents else str(base_file),
@@ -223,12 +223,17 @@ def site_config(project: Project, edition: Edition, audience: str, editions: lis
 
 
 @lru_cache(maxsize=8)
-def _base_settings(path: Path, modified: int) -> dict:
+def _base_settings(path: Path, modified: int, file: str) -> dict:
     """The project's mkdocs.yml as data; `modified` keeps `rmkit serve` from reading a stale copy."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_PermissiveLoader)
-    except (OSError, yaml.YAMLError) as e:
-        raise RmkitError([finding("build-failed", str(path), f"cannot read {path.name}: {e}")]) from None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        raise RmkitError([finding("yaml-syntax", file, f"{file} is not valid YAML: {e.problem or e.context}",
+                                  line=mark.line + 1 if mark else None,
+                                  column=mark.column + 1 if mark else None)]) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise RmkitError([finding("build-failed", file, f"cannot read {file}: {e}")]) from None
     return data if isinstance(data, dict) else {}
 
 

@@ -225,3 +225,12 @@ def test_rmkit_init_creates_a_project_that_builds(tmp_path, capsys):
     assert main(["-C", str(target), "validate", "--strict"]) == 0
     assert main(["-C", str(target), "build", "--jobs", "1", "--strict"]) == 0
     assert (target / "site" / "index.html").is_file()
+
+
+def test_a_broken_mkdocs_yml_is_one_located_finding(tmp_path, capsys):
+    root = _project(tmp_path)
+    (root / "mkdocs.yml").write_text("theme:\n  name: material\n : [\n", encoding="utf-8")
+    assert main(["-C", str(root), "build", "--jobs", "2"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("mkdocs.yml:3:2: error[yaml-syntax]: ") and out.endswith("1 error, 0 warnings\n")
+    assert not (root / "site").exists()
