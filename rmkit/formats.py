@@ -61,10 +61,6 @@ class Formats:
         items = [str(i) for i in items]
         return format_list(items, locale=self.locale) if items else ""
 
-    def language_name(self, language: str) -> str:
-        """`language` named in this locale's language, e.g. 'français' for fr in fr."""
-        return self.locale.languages.get(language) or Locale.parse(language).get_display_name(self.locale) or language
-
     def country_name(self, country: str) -> str:
         return self.locale.territories.get(country, country)
 

@@ -50,17 +50,6 @@ class Project:
     def catalog_path(self, language: str, domain: str = "curriculum") -> Path:
         return self.locales_dir / language / "LC_MESSAGES" / f"{domain}.po"
 
-    def source_files(self) -> list[Path]:
-        """Every YAML file the project is made of."""
-        files = []
-        if self.program:
-            files.append(self.program.path)
-        files += [d.path for d in self.modules.values()]
-        if self.editions:
-            files.append(self.editions.path)
-        files += [d.path for d in self.countries.values()]
-        return files
-
 
 @contextmanager
 def gc_paused():
