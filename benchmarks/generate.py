@@ -64,7 +64,7 @@ def module(i: int, n: int) -> dict:
                          "theoretical": "Name the steps first, then do them."},
             "debrief": ["What would you do differently next time?", "Where else could this help you?"],
             "solution": "The setting is under **Settings → Privacy**.",
-            "materials": ["A laptop", f"An account on {{network.messaging}}"],
+            "materials": ["A laptop", "An account on {network.messaging}"],
         })
     return {
         "id": mid, "title": f"Topic {i}: working with {{tools.chat}}",

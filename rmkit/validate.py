@@ -280,6 +280,6 @@ def check_texts(kind: str, document: Document, edition_countries: dict[str, dict
                 out.append(document.locate("undefined-placeholder", field.pointer,
                                            f"placeholder {{{name}}} is not defined by the country profile of "
                                            + ", ".join(lacking),
-                                           hint=f"Add it to `vars` in " + ", ".join(
+                                           hint="Add it to `vars` in " + ", ".join(
                                                f"locales/countries/{cc}.yml" for cc in lacking) + "."))
     return out
