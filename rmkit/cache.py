@@ -62,11 +62,11 @@ def engine_fingerprint(engine: str) -> str:
     return f"{engine}:" + ";".join(versions)
 
 
-class _ConfigReader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Reads mkdocs.yml for the files it names; `!ENV` or `!!python/name` values are not needed."""
+class MkDocsSettingsLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Reads mkdocs.yml files (here and in render.py); `!ENV` or `!!python/name` values are not needed."""
 
 
-_ConfigReader.add_multi_constructor("", lambda loader, suffix, node: None)
+MkDocsSettingsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def config_digest(config_file: Path) -> str:
@@ -90,7 +90,7 @@ def config_digest(config_file: Path) -> str:
         # Bytes, not paths: a project that moves keeps its digests.
         digest.update(b"\0" + data)
         try:
-            settings = yaml.load(data, Loader=_ConfigReader)
+            settings = yaml.load(data, Loader=MkDocsSettingsLoader)
         except yaml.YAMLError:
             break  # the engine reports it
         if not isinstance(settings, dict):

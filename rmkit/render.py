@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from .cache import MkDocsSettingsLoader
 from .findings import RmkitError, finding
 from .formats import Formats, own_name
 from .project import PACKAGE_DEFAULTS, Project
@@ -226,7 +227,7 @@ def site_config(project: Project, edition: Edition, audience: str, editions: lis
 def _base_settings(path: Path, modified: int, file: str) -> dict:
     """The project's mkdocs.yml as data; `modified` keeps `rmkit serve` from reading a stale copy."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_PermissiveLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=MkDocsSettingsLoader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         raise RmkitError([finding("yaml-syntax", file, f"{file} is not valid YAML: {e.problem or e.context}",
@@ -235,10 +236,3 @@ def _base_settings(path: Path, modified: int, file: str) -> dict:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
         raise RmkitError([finding("build-failed", file, f"cannot read {file}: {e}")]) from None
     return data if isinstance(data, dict) else {}
-
-
-class _PermissiveLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml files, whose `!!python/name` and `!ENV` tags need not be understood here."""
-
-
-_PermissiveLoader.add_multi_constructor("", lambda loader, suffix, node: None)

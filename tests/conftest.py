@@ -15,6 +15,12 @@ def pytest_addoption(parser):
                      help="rewrite tests/golden/ from the current rendering instead of comparing")
 
 
+@pytest.fixture
+def same_build_date(monkeypatch):
+    """Pin the date MkDocs writes into sitemaps, so that two builds can be compared byte for byte."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+
+
 @pytest.fixture(scope="session")
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
