@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel import __version__ as babel_version
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
@@ -35,6 +36,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from babel.support import NullTranslations
 from babel.support import Translations as CompiledTranslations
 
+from . import plurals
 from .findings import Finding, RmkitError, finding
 from .loader import Document
 from .model import iter_texts
@@ -249,24 +251,77 @@ def translated_languages(project: Project) -> list[str]:
     return list(dict.fromkeys(e["language"] for e in editions if e.get("language") != source))
 
 
-def update_catalog(path: Path, language: str, template: Catalog, header_comment: str) -> bool:
-    """Create or merge `path` from the template. Returns whether the file changed.
+PLURAL_FORMS_CHOICES = ("catalog", "cldr")
+
+
+@dataclass
+class CatalogUpdate:
+    """What merging a template into one catalog did."""
+
+    changed: bool
+    warnings: list[Finding] = field(default_factory=list)
+    migrated: int = 0  # plural entries turned fuzzy by `--plural-forms cldr`
+
+
+def update_catalog(path: Path, language: str, template: Catalog, header_comment: str, *,
+                   file: str | None = None, plural_forms: str = "catalog") -> CatalogUpdate:
+    """Create or merge `path` from the template.
 
     Babel's merge keeps translations of unchanged texts, turns a changed text into a fuzzy
     entry that keeps the previous translation (and `#|` shows the old source), and keeps
-    removed texts as obsolete `#~` entries.
+    removed texts as obsolete `#~` entries. The catalog keeps its own `Plural-Forms` (see
+    rmkit/plurals.py); with `plural_forms="cldr"` it takes the installed Babel's rule.
     """
+    return _merge(path, language, template, header_comment, file=file or str(path), plural_forms=plural_forms,
+                  revive_obsolete=True, format_flags=True)
+
+
+def _merge(path: Path, language: str, template: Catalog, header_comment: str, *, file: str,
+           plural_forms: str, revive_obsolete: bool, format_flags: bool) -> CatalogUpdate:
+    if plural_forms not in PLURAL_FORMS_CHOICES:
+        raise ValueError(plural_forms)
+    babel_rule = plurals.of_language(language)
     if path.is_file():
         with path.open("rb") as f:
             catalog = read_po(f, locale=_locale(language), domain=template.domain)
-    else:
+    else:  # a new catalog starts with the installed Babel's rule for its language
         catalog = Catalog(locale=_locale(language), domain=template.domain, project=template.project,
                           version=template.version, header_comment=header_comment, fuzzy=False)
-    _revive_obsolete(catalog, template)
+        plurals.set_rule(catalog, babel_rule)
+    own_rule = plurals.declared(catalog)
+    warnings, migrated = [], 0
+    if own_rule is None:
+        plurals.set_rule(catalog, babel_rule)  # gettext needs the header to pick plural forms
+    elif not own_rule.same_as(babel_rule):
+        if plural_forms == "cldr":
+            migrated = len(plurals.migrate(catalog, babel_rule))
+        else:
+            warnings.append(finding(
+                "plural-forms-differ", file,
+                f"the catalog's plural rule '{own_rule.header}' differs from the rule of the installed "
+                f"Babel {babel_version} for '{language}' ('{babel_rule.header}'); the catalog's rule "
+                f"stays in use", line=_header_line(path, "Plural-Forms"), column=1))
+    if revive_obsolete:
+        _revive_obsolete(catalog, template)
     catalog.update(template)
-    _drop_revived_from_obsolete(catalog)
-    _copy_format_flags(catalog, template)
-    return _write_if_changed(path, catalog, include_previous=True)
+    if revive_obsolete:
+        _drop_revived_from_obsolete(catalog)
+    if format_flags:
+        _copy_format_flags(catalog, template)
+    return CatalogUpdate(_write_if_changed(path, catalog, include_previous=True), warnings, migrated)
+
+
+def _header_line(path: Path, name: str) -> int | None:
+    try:
+        with path.open("rb") as f:
+            for number, line in enumerate(f, 1):
+                if line.startswith(f'"{name}:'.encode()):
+                    return number
+                if number > 60:
+                    break
+    except OSError:
+        pass
+    return None
 
 
 def _revive_obsolete(catalog: Catalog, template: Catalog) -> None:
@@ -545,29 +600,24 @@ def extract_ui(templates_dir: Path) -> Catalog:
 
 
 def update_ui_catalogs(templates_dir: Path = PACKAGED_TEMPLATES, locales_dir: Path = PACKAGED_LOCALES,
-                       languages=UI_LANGUAGES) -> list[tuple[Path, bool]]:
-    """Write `ui.pot` and create or merge `<language>/LC_MESSAGES/ui.po`: (path, changed) each."""
+                       languages=UI_LANGUAGES, plural_forms: str = "catalog") -> list[tuple[Path, CatalogUpdate]]:
+    """Write `ui.pot` and create or merge `<language>/LC_MESSAGES/ui.po`: (path, what changed) each."""
     template = extract_ui(templates_dir)
     pot = locales_dir / f"{UI_DOMAIN}.pot"
     _keep_creation_date(pot, template)
-    written = [(pot, _write_if_changed(pot, template))]
+    written = [(pot, CatalogUpdate(_write_if_changed(pot, template)))]
     header = template.header_comment.replace("# Written by", "# Translate the msgstr lines; written by")
     for language in languages:
         path = locales_dir / language / "LC_MESSAGES" / f"{UI_DOMAIN}.po"
-        written.append((path, _update_ui_catalog(path, language, template, header)))
+        written.append((path, _update_ui_catalog(path, language, template, header, plural_forms)))
     return written
 
 
-def _update_ui_catalog(path: Path, language: str, template: Catalog, header_comment: str) -> bool:
-    if path.is_file():
-        with path.open("rb") as f:
-            catalog = read_po(f, locale=_locale(language), domain=UI_DOMAIN)
-    else:
-        catalog = Catalog(locale=_locale(language), domain=UI_DOMAIN, project=template.project,
-                          header_comment=header_comment, fuzzy=False)
-    catalog.update(template)
+def _update_ui_catalog(path: Path, language: str, template: Catalog, header_comment: str,
+                       plural_forms: str = "catalog") -> CatalogUpdate:
     # Templates use `%(name)s` (newstyle gettext): Babel's own guess of python-format is right here.
-    return _write_if_changed(path, catalog, include_previous=True)
+    return _merge(path, language, template, header_comment, file=str(path), plural_forms=plural_forms,
+                  revive_obsolete=False, format_flags=False)
 
 
 _ui_cache: dict[tuple, NullTranslations] = {}
@@ -592,16 +642,28 @@ def load_ui_translations(project: Project | None, language: str, *,
 
 
 def _compile(language: str, paths: list[Path]) -> CompiledTranslations:
+    """One set of translations from the packaged catalog and the project's override.
+
+    Plural forms follow the last catalog's own `Plural-Forms` header (the project's when it
+    has one), never the installed Babel's rule; a plural entry written for another rule is
+    left out (the template's text shows) rather than shown in the wrong form.
+    """
     confirmed: dict[tuple, Message] = {}
+    rule = None
     for path in paths:  # later catalogs (the project's) override earlier ones
         with path.open("rb") as f:
-            for message in read_po(f, locale=_locale(language)):
-                if message.id and _confirmed_message(message):
-                    singular = message.id if isinstance(message.id, str) else message.id[0]
-                    confirmed[message.context, singular] = message
+            catalog = read_po(f, locale=_locale(language))
+        rule = plurals.of_catalog(catalog, language)
+        for message in catalog:
+            if message.id and _confirmed_message(message):
+                singular = message.id if isinstance(message.id, str) else message.id[0]
+                confirmed[message.context, singular] = (message, rule)
     # Babel's Catalog keeps the first string added for an id, so the merge happens above.
     merged = Catalog(locale=_locale(language), domain=UI_DOMAIN, fuzzy=False)
-    for message in confirmed.values():
+    plurals.set_rule(merged, rule)
+    for message, message_rule in confirmed.values():
+        if message.pluralizable and not (message_rule.same_as(rule) and len(message.string) == rule.count):
+            continue
         merged.add(message.id, message.string, context=message.context)
     mo = io.BytesIO()
     write_mo(mo, merged)
@@ -625,7 +687,7 @@ def run_command(root, args) -> int:
             _extract(_project_for(Path(root), catalogs_too=False))
             return EXIT_OK
         if args.i18n_command == "update":
-            return _update(_project_for(Path(root), catalogs_too=True), args.languages)
+            return _update(_project_for(Path(root), catalogs_too=True), args.languages, args.plural_forms)
         if args.i18n_command == "status":
             return _status(_project_for(Path(root), catalogs_too=True), args.format, args.fail_under)
     except RmkitError as e:
@@ -656,7 +718,9 @@ def _extract(project: Project) -> Catalog:
     return template
 
 
-def _update(project: Project, requested: list[str] | None) -> int:
+def _update(project: Project, requested: list[str] | None, plural_forms: str = "catalog") -> int:
+    from .reporters import report_text
+
     languages = translated_languages(project)
     unknown = [lang for lang in requested or [] if lang not in languages]
     if unknown:
@@ -665,12 +729,19 @@ def _update(project: Project, requested: list[str] | None) -> int:
         return EXIT_USAGE
     template = _extract(project)  # the merge always starts from a fresh template
     header = _header_comment(project.program.data, "catalog")
+    warnings = []
     for language in requested or languages:
         catalog = project.catalog_path(language)
         existed = catalog.is_file()
-        changed = update_catalog(catalog, language, template, header)
-        verb = ("updated" if existed else "created") if changed else "unchanged"
-        print(f"{verb} {project.relative(catalog)}")
+        result = update_catalog(catalog, language, template, header, file=project.relative(catalog),
+                                plural_forms=plural_forms)
+        verb = ("updated" if existed else "created") if result.changed else "unchanged"
+        migrated = (f" (plural rule of Babel {babel_version}; {result.migrated} plural "
+                    f"{'entry' if result.migrated == 1 else 'entries'} marked fuzzy)") if result.migrated else ""
+        print(f"{verb} {project.relative(catalog)}{migrated}")
+        warnings += result.warnings
+    if warnings:
+        sys.stderr.write(report_text(warnings))
     return EXIT_OK
 
 
@@ -700,12 +771,21 @@ def main(argv: list[str] | None = None) -> int:
     ui.add_argument("--locales", type=Path, default=PACKAGED_LOCALES)
     ui.add_argument("--language", action="append", dest="languages", metavar="L",
                     help=f"only this language (repeatable; default: {', '.join(UI_LANGUAGES)})")
+    ui.add_argument("--plural-forms", choices=PLURAL_FORMS_CHOICES, default="catalog",
+                    help="keep each catalog's plural rule (default), or migrate it to the installed Babel's")
     args = parser.parse_args(argv)
     if not args.templates.is_dir():
         print(f"error: {args.templates} is not a directory of templates", file=sys.stderr)
         return EXIT_USAGE
-    for path, changed in update_ui_catalogs(args.templates, args.locales, args.languages or UI_LANGUAGES):
-        print(f"{'wrote' if changed else 'unchanged'} {path}")
+    from .reporters import report_text
+
+    warnings = []
+    for path, result in update_ui_catalogs(args.templates, args.locales, args.languages or UI_LANGUAGES,
+                                           args.plural_forms):
+        print(f"{'wrote' if result.changed else 'unchanged'} {path}")
+        warnings += result.warnings
+    if warnings:
+        sys.stderr.write(report_text(warnings))
     return EXIT_OK
 
 

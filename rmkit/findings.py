@@ -93,6 +93,10 @@ CODES: dict[str, Code] = {
              "Add the value to `vars` of every country profile used by an edition."),
         # -- translations
         Code("catalog-malformed", _E, "A translation catalog (.po) cannot be read.", ""),
+        Code("plural-forms-differ", _W, "A catalog's `Plural-Forms` rule differs from the installed Babel's rule "
+             "for its language.",
+             "The catalog's own rule keeps deciding which form a count shows. To adopt Babel's (CLDR) rule, run "
+             "`rmkit i18n update --plural-forms cldr`: the plural entries turn fuzzy for the translator to review."),
         Code("translation-placeholders", _E, "A translation's placeholders differ from its source's.",
              "Keep every `{placeholder}` of the source text, spelled exactly as in the source."),
         Code("translation-html", _E, "A translation holds raw HTML.",

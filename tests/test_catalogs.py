@@ -509,3 +509,29 @@ def test_every_shipped_catalog_is_checked():
     assert every_po == set(_shipped_catalogs())
     if (REPO / "locales").is_dir():  # the bundled curriculum is translated: its catalogs must be found
         assert any(path.is_relative_to(REPO / "locales") for path in every_po)
+
+
+def test_update_keeps_a_catalog_plural_rule_and_cldr_migrates_it(project, capsys, monkeypatch):
+    from rmkit import plurals
+
+    monkeypatch.setattr(plurals, "get_plural", lambda language: (2, "(n > 1)"))  # a Babel like 2.18's
+    i18n(capsys, project, "update")
+    po = project / FRENCH
+    assert '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"' in po.read_text(encoding="utf-8")
+    translate(po, {"Kickoff": "Lancement"})
+    # A newer Babel counts French forms differently: the catalog keeps its own rule, and says so once.
+    monkeypatch.setattr(plurals, "get_plural",
+                        lambda language: (3, "(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2"))
+    before = po.read_bytes()
+    code, out, err = i18n(capsys, project, "update")
+    assert code == 0 and po.read_bytes() == before
+    assert err.count("warning[plural-forms-differ]") == 1
+    header = line_of(po, r'"Plural-Forms: nplurals=2; plural=(n > 1);\n"')
+    assert err.startswith(f"locales/fr/LC_MESSAGES/curriculum.po:{header}:1: warning")
+    assert "'nplurals=2; plural=(n > 1);'" in err and "'nplurals=3; plural=(n == 0 || n == 1)" in err
+    assert "rmkit i18n update --plural-forms cldr" in err
+    code, out, err = i18n(capsys, project, "update", "--plural-forms", "cldr")
+    assert code == 0 and err == "" and "updated locales/fr/LC_MESSAGES/curriculum.po" in out
+    assert "nplurals=3;" in po.read_text(encoding="utf-8") and translations(project).gettext("Kickoff") == "Lancement"
+    code, out, err = i18n(capsys, project, "update")
+    assert (code, err) == (0, "") and "unchanged locales/fr/LC_MESSAGES/curriculum.po" in out

@@ -9,6 +9,9 @@ def add_parser(commands) -> None:
     i18n_commands.add_parser("extract", help="write locales/curriculum.pot")
     update = i18n_commands.add_parser("update", help="create or update each language's catalog")
     update.add_argument("--language", action="append", dest="languages", metavar="L")
+    update.add_argument("--plural-forms", choices=("catalog", "cldr"), default="catalog",
+                        help="keep each catalog's plural rule (default), or migrate it to the installed "
+                             "Babel's (CLDR) rule, marking the plural entries fuzzy for the translator")
     status = i18n_commands.add_parser("status", help="translation progress per language")
     status.add_argument("--format", choices=("text", "json"), default="text")
     status.add_argument("--fail-under", type=float, default=None, metavar="PCT")
