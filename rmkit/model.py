@@ -23,7 +23,16 @@ DEFAULT_LEARNER_PROFILES = (
      "description": "Learns from the principle and the structure first, then tries."},
 )
 
+
+
+def prepared_by_mentor(item) -> bool:
+    """A material `{text, prepared_by: mentor}` (an rmkit extension) is for the guide only:
+    the mentor brings it, and listing it in the workbook could spoil the exercise."""
+    return isinstance(item, dict) and item.get("prepared_by") == "mentor"
+
+
 # (path, markdown, mentor_only). `*` matches every list item, `?` every mapping key.
+# mentor_only is True, False, or a test of the mapping that holds the text.
 _T, _MD, _M = False, True, True
 TEXT_FIELDS: dict[str, list[tuple[tuple[str, ...], bool, bool]]] = {
     "program": [
@@ -55,6 +64,7 @@ TEXT_FIELDS: dict[str, list[tuple[tuple[str, ...], bool, bool]]] = {
         (("exercises", "*", "debrief", "*"), _T, _M),
         (("exercises", "*", "solution"), _MD, _M),
         (("exercises", "*", "materials", "*"), _T, False),
+        (("exercises", "*", "materials", "*", "text"), _T, prepared_by_mentor),
         (("takeaways", "*"), _MD, False),
         (("mentor_prep", "key_messages", "*"), _MD, _M),
         (("mentor_prep", "explain"), _MD, _M),
@@ -94,26 +104,27 @@ def iter_texts(kind: str, data: dict) -> Iterator[TextField]:
     """Every translatable text of a document of `kind`, in document order of the table."""
     whole_document_mentor_only = for_mentors_only(kind, data)
     for path, markdown, mentor_only in TEXT_FIELDS[kind]:
-        for tokens, value in _match(data, path, ()):
+        for tokens, value, parent in _match(data, path, (), None):
             if isinstance(value, str):
-                yield TextField(tokens, value, markdown, mentor_only or whole_document_mentor_only)
+                only = mentor_only(parent) if callable(mentor_only) else mentor_only
+                yield TextField(tokens, value, markdown, only or whole_document_mentor_only)
 
 
-def _match(value, path, tokens):
+def _match(value, path, tokens, parent):
     if not path:
-        yield tokens, value
+        yield tokens, value, parent
         return
     head, rest = path[0], path[1:]
     if head == ANY_ITEM:
         if isinstance(value, list):
             for i, item in enumerate(value):
-                yield from _match(item, rest, tokens + (i,))
+                yield from _match(item, rest, tokens + (i,), value)
     elif head == ANY_KEY:
         if isinstance(value, dict):
             for key, item in value.items():
-                yield from _match(item, rest, tokens + (key,))
+                yield from _match(item, rest, tokens + (key,), value)
     elif isinstance(value, dict) and head in value:
-        yield from _match(value[head], rest, tokens + (head,))
+        yield from _match(value[head], rest, tokens + (head,), value)
 
 
 def map_texts(kind: str, data: dict, change) -> dict:

@@ -22,6 +22,7 @@ import yaml
 from .cache import MkDocsSettingsLoader
 from .findings import RmkitError, finding
 from .formats import Formats, own_name
+from .model import prepared_by_mentor
 from .project import PACKAGE_DEFAULTS, Project
 from .resolve import Edition
 
@@ -94,6 +95,7 @@ class Renderer:
         # A JSON string is a YAML scalar that needs no further quoting.
         env.filters["yaml_text"] = lambda value: json.dumps(str(value), ensure_ascii=False)
         env.filters["cell"] = table_cell
+        env.tests["prepared_by_mentor"] = prepared_by_mentor
         env.install_gettext_translations(load_ui_translations(self.project, language), newstyle=True)
         self._environments[language] = env
         return env

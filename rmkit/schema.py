@@ -159,6 +159,14 @@ def _to_findings(error, document: Document) -> list[Finding]:
     if kind in ("minimum", "exclusiveMinimum", "maximum"):
         return [document.locate("out-of-range", pointer, f"{where} is {instance}; {error.message.split(' is ', 1)[-1]}")]
     if kind == "anyOf":
+        records = [i for i, branch in enumerate(value) if "properties" in branch]
+        if isinstance(instance, dict) and records:  # e.g. a material {text, prepared_by}: say what is wrong in it
+            return [f for sub in error.context if sub.schema_path and sub.schema_path[0] in records
+                    for f in _to_findings(sub, document)]
+        if records:
+            keys = ", ".join(value[records[0]]["properties"])
+            return [document.locate("wrong-type", pointer,
+                                    f"{where} must be text or a mapping with the keys {keys}, not {_describe(instance)}")]
         return [document.locate("wrong-type", pointer,
                                 f"{where} must be text, a number, or a mapping of them (one level deep)")]
     return [document.locate("schema", pointer, f"{where}: {error.message}")]

@@ -78,6 +78,32 @@ def test_each_edition_speaks_its_language(bundled_site: Path):
 
 
 @pytest.mark.slow
+def test_materials_the_mentor_prepares_are_not_in_the_workbook(bundled_site: Path):
+    """A quiz's planted errors must not be announced to the mentee who will look for them."""
+    for edition, planted, policy in (("en-GB", "two planted errors", "The company's AI use policy"),
+                                     ("fr-FR", "deux erreurs volontaires", "La politique d’utilisation de l’IA"),
+                                     ("ja-JP", "2つの誤りを仕込んだ", "会社のAI利用規程")):
+        mentee = _html(bundled_site, edition, "mentee", "modules/generative-ai-at-work.html")
+        mentor = _html(bundled_site, edition, "mentor", "modules/generative-ai-at-work.html")
+        assert planted not in mentee and planted in mentor, edition
+        assert policy in mentee and policy in mentor, edition
+    assert "Five sample messages" not in _html(bundled_site, "en-GB", "mentee", "modules/security-hygiene.html")
+    assert "Five sample messages" in _html(bundled_site, "en-GB", "mentor", "modules/security-hygiene.html")
+
+
+@pytest.mark.slow
+def test_home_pages_count_sessions_in_their_language(bundled_site: Path):
+    """The plural form comes from each catalog's Plural-Forms header (not the installed Babel)."""
+    fr_mentee = _html(bundled_site, "fr-FR", "mentee", "index.html")
+    fr_mentor = _html(bundled_site, "fr-FR", "mentor", "index.html")
+    assert "6 séances, une toutes les" in fr_mentee and "7 séances, une toutes les" in fr_mentor
+    ar = _html(bundled_site, "ar-AE", "mentee", "index.html")
+    assert "عدد الجلسات: 6" not in ar and "6 جلسات، بمعدّل جلسة كل" in ar
+    for page in (fr_mentee, fr_mentor, ar):
+        assert " sessions, one every " not in page
+
+
+@pytest.mark.slow
 def test_editions_follow_their_country_profile(bundled_site: Path):
     # Placeholders: Japan's messaging app is LINE; the United Kingdom's is WhatsApp.
     ja = _html(bundled_site, "ja-JP", "mentor", "modules/kickoff-and-pair-agreement.html")
