@@ -21,7 +21,7 @@ HOLIDAY_POLICIES = ("shift", "flag", "ignore")
 DEFAULT_HOLIDAY_POLICY = "shift"
 # Monday to Friday work where the library knows nothing of a country.
 DEFAULT_WEEKEND = frozenset({5, 6})
-_TIME = re.compile(r"^([0-9]{2}):([0-9]{2})$")
+_TIME = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
 
 
 @dataclass(frozen=True)
