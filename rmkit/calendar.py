@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,7 @@ import icalendar
 from .resolve import Edition, Meeting
 
 CALENDAR_FILE = "calendar.ics"
+_STAMP = re.compile(rb"^DTSTAMP:[0-9]{8}T[0-9]{6}Z\r$", re.MULTILINE)
 PRODUCT = "-//rmkit//Reverse mentoring calendar//EN"
 
 
@@ -60,19 +62,20 @@ def calendar_file(edition: Edition, audience: str, *, name: str, describe: Calla
     if edition.start_date is None or not meetings:
         return None
 
-    def make(stamp: datetime.datetime) -> bytes:
-        return _calendar(edition, audience, meetings, name, describe, address, stamp).to_ical()
-
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return make(datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc))
-    kept = _stamp_of(previous)
-    if kept is not None:
-        again = make(kept)
-        if previous is not None and again == previous.read_bytes():
-            return again
-    today = datetime.datetime.now(datetime.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
-    return make(today)
+        stamp = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    else:
+        stamp = datetime.datetime.now(datetime.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    data = _calendar(edition, audience, meetings, name, describe, address, stamp).to_ical()
+    if not epoch and previous is not None and previous.is_file():
+        # The stamp of the file written before, if nothing else changed. (A stamp line is
+        # never folded: it is 24 octets long.)
+        before = previous.read_bytes()
+        kept = _STAMP.search(before)
+        if kept and _STAMP.sub(lambda _: kept.group(0), data) == before:
+            return before
+    return data
 
 
 def _calendar(edition: Edition, audience: str, meetings: list[Meeting], name: str,
@@ -112,16 +115,3 @@ def _calendar(edition: Edition, audience: str, meetings: list[Meeting], name: st
         calendar.add_missing_timezones(first_date=datetime.date(first.year, 1, 1),
                                        last_date=datetime.date(last.year + 1, 1, 1))
     return calendar
-
-
-def _stamp_of(path: Path | None) -> datetime.datetime | None:
-    """The DTSTAMP of a calendar file written before, if it can be read."""
-    if path is None or not path.is_file():
-        return None
-    try:
-        calendar = icalendar.Calendar.from_ical(path.read_bytes())
-        stamps = {event.decoded("dtstamp") for event in calendar.walk("VEVENT") if "dtstamp" in event}
-    except (ValueError, KeyError, OSError):
-        return None
-    stamp = stamps.pop() if len(stamps) == 1 else None
-    return stamp if isinstance(stamp, datetime.datetime) else None

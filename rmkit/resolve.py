@@ -120,7 +120,7 @@ def resolve_edition(project: Project, entry: dict, translations=None) -> Edition
     edition.timezone = entry.get("timezone") or country.get("timezone")
     edition.session_time = session_time(entry["session_time"]) if "session_time" in entry else None
     edition.holidays = entry.get("holidays", DEFAULT_HOLIDAY_POLICY)
-    working_days = working_days_of(entry, entry["language"]) if edition.holidays != "ignore" else None
+    working_days = working_days_of(entry, entry["language"]) if start and edition.holidays != "ignore" else None
     edition.calendar = plan_meetings(modules, program["cadence"]["every_weeks"], start,
                                      working_days, flag_only=edition.holidays == "flag")
     if translations is not None:

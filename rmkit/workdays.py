@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime
 import re
+import warnings
 import zoneinfo
 from dataclasses import dataclass
 from functools import cache
-
-import holidays
 
 HOLIDAY_POLICIES = ("shift", "flag", "ignore")
 DEFAULT_HOLIDAY_POLICY = "shift"
@@ -58,7 +57,7 @@ class WorkingDays:
 
     def day_off(self, day: datetime.date) -> DayOff | None:
         """Why `day` is not a working day, or None if it is one. A holiday says more than a weekend."""
-        if self.public is not None and day in self.public:
+        if self.public is not None and self._public_holiday(day):
             names = tuple(self.public.get_list(day))
             estimated = bool(self._estimated_mark) and any(self._estimated_mark in n for n in names)
             return DayOff(day, "holiday", names, estimated)
@@ -67,6 +66,13 @@ class WorkingDays:
         if self._weekend_day(day):
             return DayOff(day, "weekend")
         return None
+
+    def _public_holiday(self, day: datetime.date) -> bool:
+        with warnings.catch_warnings():
+            # Past the years it has data for, the library warns (once per year asked); the
+            # weekend and closures still apply.
+            warnings.simplefilter("ignore")
+            return day in self.public
 
     def _weekend_day(self, day: datetime.date) -> bool:
         if self.public is None:
@@ -103,17 +109,20 @@ def holiday_language(country: str, language: str | None) -> str | None:
 @cache
 def public_holidays(country: str, subdivision: str | None, language: str | None):
     """The library's holidays of a country (None if it has none), years added as they are asked for."""
-    if _holiday_class(country) is None:
+    entity = _holiday_class(country)
+    if entity is None:
         return None
-    return holidays.country_holidays(country, subdiv=subdivision, language=language)
+    return entity(subdiv=subdivision, language=language)
 
 
 @cache
 def _holiday_class(country: str):
     """The library's class for a country, or None if it does not know the country."""
+    import holidays  # only editions with dates need it
+
     if country not in holidays.utils.list_supported_countries():
         return None
-    return type(holidays.country_holidays(country))
+    return getattr(holidays, country)
 
 
 def has_public_holidays(country: str) -> bool:
