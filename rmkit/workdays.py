@@ -117,12 +117,18 @@ def public_holidays(country: str, subdivision: str | None, language: str | None)
 
 @cache
 def _holiday_class(country: str):
-    """The library's class for a country, or None if it does not know the country."""
-    import holidays  # only editions with dates need it
+    """The library's class for a country, or None if it does not know the country.
 
-    if country not in holidays.utils.list_supported_countries():
-        return None
-    return getattr(holidays, country)
+    Only that country's module is imported: listing the supported countries imports all.
+    """
+    import importlib
+
+    from holidays.registry import COUNTRIES  # only editions with dates need the library
+
+    for module, names in COUNTRIES.items():
+        if names[1] == country:
+            return getattr(importlib.import_module(f"holidays.countries.{module}"), country)
+    return None
 
 
 def has_public_holidays(country: str) -> bool:
