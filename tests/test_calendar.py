@@ -162,6 +162,8 @@ def test_calendar_and_module_pages_show_the_moved_date_and_why(tmp_path):
     ja = _rendered(root, "ja-JP", "mentee")
     calendar = ja["docs/calendar.md"]
     assert "| 1 | 2027年5月6日 · *2027年5月3日から変更：憲法記念日* |" in calendar
+    # The cadence counts from the planned day.
+    assert calendar.split("\n\n")[1].startswith("2027年5月3日から")
     assert ("各セッションは16:00（日本時間）に始まります。 "
             "[カレンダーに追加](calendar.ics){ .md-button download }") in calendar
     assert "2027年5月6日" in ja["docs/modules/getting-started.md"]
