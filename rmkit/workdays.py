@@ -78,7 +78,7 @@ class WorkingDays:
         if self.public is None:
             return day.weekday() in DEFAULT_WEEKEND
         # Some countries work on some weekend days (e.g. to bridge a holiday): the library lists them.
-        return day.weekday() in self.public.weekend and day not in self.public.weekend_workdays
+        return day.weekday() in self.public.weekend and day not in getattr(self.public, "weekend_workdays", ())
 
     def next_working_day(self, day: datetime.date) -> datetime.date:
         """`day` itself if it is a working day, else the first working day after it."""
@@ -216,8 +216,7 @@ def check_edition_calendar(editions, i: int, entry: dict, country_profile: dict 
                                    f"{entry['country']} names a time zone: its calendar file has all-day events"))
     country = entry["country"]
     policy = entry.get("holidays", DEFAULT_HOLIDAY_POLICY)
-    known = has_public_holidays(country)
-    if "subdivision" in entry and known and entry["subdivision"] not in subdivisions(country):
+    if "subdivision" in entry and has_public_holidays(country) and entry["subdivision"] not in subdivisions(country):
         out.append(editions.locate("unknown-subdivision", at("subdivision"),
                                    f"edition '{name}' names subdivision '{entry['subdivision']}', which the "
                                    f"public holidays of {country} do not have",
@@ -242,7 +241,7 @@ def check_edition_calendar(editions, i: int, entry: dict, country_profile: dict 
             start = datetime.date.fromisoformat(entry["start_date"])
         except ValueError:
             return out  # reported as invalid-date
-        if not known:
+        if not has_public_holidays(country):
             out.append(editions.locate("no-public-holidays", at("country"),
                                        f"rmkit knows no public holidays of {country}: sessions of edition '{name}' "
                                        f"move off weekends and closures only"))
