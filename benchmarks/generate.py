@@ -106,7 +106,8 @@ def generate(out: Path, modules: int, editions: int) -> Path:
     for i in range(1, modules + 1):
         dump(out / f"curriculum/modules/topic-{i:04d}.yml", module(i, modules))
     chosen = list(COUNTRIES.items())[:editions]
-    entries = [{"id": f"{lang}-{cc}", "language": lang, "country": cc, "start_date": "2027-01-11"}
+    # A Tuesday that is a working day in every country (a start on a holiday is a warning).
+    entries = [{"id": f"{lang}-{cc}", "language": lang, "country": cc, "start_date": "2027-01-12"}
                for cc, (lang, *_) in chosen]
     entries[0]["title"] = "Benchmark program, first edition"
     dump(out / "locales/editions.yml", {"editions": entries})

@@ -120,6 +120,20 @@ CODES: dict[str, Code] = {
         Code("build-failed", _E, "The site engine failed to build a site.", ""),
         Code("engine-warning", _W, "The site engine warned while building a site (e.g. a broken link).",
              "Open the generated project under build/ to see the page it names."),
+        # -- calendar: times, time zones, public holidays and closures
+        Code("invalid-time", _E, "A time of day is not `HH:MM` on a 24-hour clock.",
+             'Write it in quotes, e.g. `session_time: "18:30"` (unquoted, YAML reads 18:30 as a number).'),
+        Code("unknown-timezone", _E, "A time zone is not an IANA time zone name.",
+             "Use a name such as `Europe/Paris`, `Asia/Tokyo` or `America/New_York`."),
+        Code("unknown-subdivision", _E, "A subdivision is not one the country's public holidays know.", ""),
+        Code("invalid-closure", _E, "A closure ends before it starts.",
+             "Write the first day in `from` and the last day in `to`."),
+        Code("session-time-without-timezone", _W, "An edition sets `session_time` but no time zone applies.",
+             "Add `timezone` to the edition or to its country profile."),
+        Code("no-public-holidays", _W, "rmkit knows no public holidays for an edition's country.",
+             "List the country's holidays in `closed` of the edition, or set `holidays: ignore`."),
+        Code("start-on-day-off", _W, "An edition starts on a public holiday, a weekend day or a closure.",
+             "Start on a working day; the first session moves to the next one (or set `holidays: flag`)."),
     ]
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time, get_timezone_location
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.units import format_unit
@@ -32,6 +32,13 @@ class Formats:
 
     def date(self, value: datetime.date) -> str:
         return self._keep(("date", value), lambda: format_date(value, format="long", locale=self.locale))
+
+    def time(self, value: datetime.time) -> str:
+        return self._keep(("time", value), lambda: format_time(value, format="short", locale=self.locale))
+
+    def zone(self, name: str) -> str:
+        """A time zone as people say it: 'Japan Time', '日本時間'."""
+        return self._keep(("zone", name), lambda: get_timezone_location(name, locale=self.locale))
 
     def minutes(self, value: int) -> str:
         return self._unit(value, "duration-minute")

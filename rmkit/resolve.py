@@ -2,7 +2,8 @@
 
 An edition picks the program's modules (minus `modules.exclude`), translates every text
 through its language's catalog, fills the placeholders from its country's profile, and
-dates the calendar from its `start_date`. Everything here is data; nothing is written.
+dates the calendar from its `start_date`, each session on a working day of its country
+(`workdays.py`). Everything here is data; nothing is written.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from babel import Locale, UnknownLocaleError
 from .model import DEFAULT_LEARNER_PROFILES, for_mentors_only, map_texts
 from .project import Project
 from .text import fill
+from .workdays import DEFAULT_HOLIDAY_POLICY, DayOff, WorkingDays, session_time, working_days_of
 
 @dataclass(frozen=True)
 class Meeting:
@@ -25,7 +27,18 @@ class Meeting:
     module: dict
     session: dict
     week: int
-    date: datetime.date | None
+    date: datetime.date | None  # the day the pair meets
+    # The day the cadence gives, when it is not a working day: the session moved from it
+    # (`holidays: shift`) or stays on it, flagged (`holidays: flag`).
+    day_off: DayOff | None = None
+
+    @property
+    def moved(self) -> bool:
+        return self.day_off is not None and self.day_off.date != self.date
+
+    @property
+    def flagged(self) -> bool:
+        return self.day_off is not None and self.day_off.date == self.date
 
 
 @dataclass
@@ -40,6 +53,10 @@ class Edition:
     country_profile: dict
     start_date: datetime.date | None
     calendar: list[Meeting] = field(default_factory=list)
+    # Where and when the pairs meet: an IANA zone, a local time of day (None: no set hour).
+    timezone: str | None = None
+    session_time: datetime.time | None = None
+    holidays: str = DEFAULT_HOLIDAY_POLICY  # shift | flag | ignore
     # Source texts shown untranslated (missing or fuzzy in the catalog).
     untranslated: set[str] = field(default_factory=set)
 
@@ -100,19 +117,32 @@ def resolve_edition(project: Project, entry: dict, translations=None) -> Edition
         locale=edition_locale(entry["language"], entry["country"]), title=title, program=program,
         modules=modules, country_profile=localize("country", country), start_date=start,
     )
-    edition.calendar = plan_meetings(modules, program["cadence"]["every_weeks"], start)
+    edition.timezone = entry.get("timezone") or country.get("timezone")
+    edition.session_time = session_time(entry["session_time"]) if "session_time" in entry else None
+    edition.holidays = entry.get("holidays", DEFAULT_HOLIDAY_POLICY)
+    working_days = working_days_of(entry, entry["language"]) if start and edition.holidays != "ignore" else None
+    edition.calendar = plan_meetings(modules, program["cadence"]["every_weeks"], start,
+                                     working_days, flag_only=edition.holidays == "flag")
     if translations is not None:
         edition.untranslated = set(translations.fallbacks)
     return edition
 
 
-def plan_meetings(modules: list[dict], every_weeks: int, start: datetime.date | None) -> list[Meeting]:
-    """Sessions in module order, one meeting every `every_weeks` weeks from the start."""
+def plan_meetings(modules: list[dict], every_weeks: int, start: datetime.date | None,
+                  working_days: WorkingDays | None = None, *, flag_only: bool = False) -> list[Meeting]:
+    """Sessions in module order, one meeting every `every_weeks` weeks from the start.
+
+    A session whose day is not a working day moves to the next one (or, `flag_only`, stays
+    and says why). Each moves on its own: the sessions after it keep their planned days.
+    """
     meetings = []
     for module in modules:
         for session in module["sessions"]:
             n = len(meetings)
             week = 1 + n * every_weeks
             date = start + datetime.timedelta(weeks=n * every_weeks) if start else None
-            meetings.append(Meeting(n + 1, module, session, week, date))
+            day_off = working_days.day_off(date) if date and working_days else None
+            if day_off and not flag_only:
+                date = working_days.next_working_day(date)
+            meetings.append(Meeting(n + 1, module, session, week, date, day_off))
     return meetings

@@ -138,6 +138,8 @@ def _to_findings(error, document: Document) -> list[Finding]:
             hint = "YAML reads yes/no/on/off (and NO, the code of Norway) as true/false: quote the value."
         elif instance is None:
             hint = "The value is empty: write it after the colon, or remove the key."
+        elif isinstance(instance, int) and path and path[-1] == "session_time":
+            hint = 'YAML reads an unquoted 18:30 as a number (base 60): quote the time, e.g. "18:30".'
         return [document.locate("wrong-type", pointer,
                                 f"{where} must be {names}, not {_describe(instance)}", hint=hint)]
     if kind == "enum":

@@ -17,6 +17,7 @@ from .model import DEFAULT_LEARNER_PROFILES, iter_texts
 from .project import Project, gc_paused, load_project
 from .schema import check_schemas
 from .text import PlaceholderError, defined, find_html, placeholders
+from .workdays import check_country_timezone, check_edition_calendar
 
 FUZZY_VERBS = re.compile(
     r"\b(understand|know|learn about|be aware of|become aware of|be familiar with|"
@@ -74,8 +75,12 @@ def check_semantics(project: Project, valid: set[str]) -> list[Finding]:
         if country.data["country"] != stem:
             findings.append(country.locate("country-mismatch", "/country",
                                            f"country is '{country.data['country']}' but the file is {stem}.yml"))
+        findings += check_country_timezone(country)
     if editions:
         findings += _check_editions(editions, project, program)
+        for i, entry in enumerate(editions.data["editions"]):
+            profile = countries.get(entry["country"])
+            findings += check_edition_calendar(editions, i, entry, profile.data if profile else None)
 
     # Text rules apply to every document that passed its schema.
     edition_countries = _edition_countries(editions, countries)
