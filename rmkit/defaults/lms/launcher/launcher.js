@@ -96,7 +96,7 @@
     scorm12: {
       api: "API", initialize: "LMSInitialize", get: "LMSGetValue", set: "LMSSetValue",
       commit: "LMSCommit", finish: "LMSFinish", status: "cmi.core.lesson_status",
-      location: "cmi.core.lesson_location", exit: "cmi.core.exit", normalExit: "",
+      location: "cmi.core.lesson_location", exit: "cmi.core.exit", entry: "cmi.core.entry", normalExit: "",
       objectiveStatus: ".status", time: "cmi.core.session_time", progress: null,
       completed: function (status) { return status === "completed" || status === "passed"; },
       duration: function (ms) {
@@ -109,7 +109,7 @@
     scorm2004: {
       api: "API_1484_11", initialize: "Initialize", get: "GetValue", set: "SetValue",
       commit: "Commit", finish: "Terminate", status: "cmi.completion_status",
-      location: "cmi.location", exit: "cmi.exit", normalExit: "normal",
+      location: "cmi.location", exit: "cmi.exit", entry: "cmi.entry", normalExit: "normal",
       objectiveStatus: ".completion_status", time: "cmi.session_time", progress: "cmi.progress_measure",
       completed: function (status) { return status === "completed"; },
       duration: function (ms) { return "PT" + (Math.round(ms / 10) / 100) + "S"; }
@@ -137,8 +137,12 @@
     if (this.call("initialize", "") !== "true") return null;
     var n = this.names;
     var status = this.call("get", n.status);
-    var saved = {suspend: this.call("get", "cmi.suspend_data"), location: this.call("get", n.location),
-                 completed: n.completed(status)};
+    var saved = {suspend: "", location: "", completed: n.completed(status)};
+    // A first attempt has no saved data: SCORM 2004 answers an error when asked for it.
+    if (this.call("get", n.entry) !== "ab-initio") {
+      saved.suspend = this.call("get", "cmi.suspend_data");
+      saved.location = this.call("get", n.location);
+    }
     this.objectiveCount = parseInt(this.call("get", "cmi.objectives._count"), 10) || 0;
     for (var i = 0; i < this.objectiveCount; i++) this.objectives[this.call("get", "cmi.objectives." + i + ".id")] = i;
     if (!saved.completed) this.set(n.status, "incomplete");
