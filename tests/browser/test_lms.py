@@ -400,16 +400,12 @@ def test_cmi5_session_with_a_mock_lms_and_lrs(browser, visit, tmp_path):
                                " && s.contentDocument.readyState === 'complete' }")
         return page.frames[1]
 
-    def open_module(page, site, path):
-        site.goto(f"{base}/course/{path}")
-        page.wait_for_function("path => true", arg=path)
-
     try:
         page = visit().new_page()
         site = launch(page)
         for n in (1, 2, 3):
             site.goto(f"{base}/course/modules/m0{n}.html")
-        page.wait_for_function("() => true")
+        page.wait_for_function("() => true")  # the statements queue in order: Exit's comes last
         page.locator("#rmkit-exit").click()
         page.wait_for_url(f"{base}/lms/returned.html")
         first = list(lms.statements)
