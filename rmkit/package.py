@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .build import BuildResult, build
 from .findings import Finding, UsageError
-from .project import PACKAGE_DEFAULTS, Project
+from .project import PACKAGE_DEFAULTS
 from .render import AUDIENCES, Renderer
 from .resolve import Edition
 
@@ -163,15 +163,15 @@ def write_package(course: Course, site: Path, package_format: str, out: Path, re
     entries: list[tuple[str, bytes | Path]] = []
     files = site_files(site)
     if package_format != "zip":
-        renderer_files = launcher_files(course, package_format, renderer)
-        names = [name for name, _ in files] + list(renderer_files)
+        launcher = launcher_files(course, package_format, renderer)
+        names = [name for name, _ in files] + list(launcher)
         if package_format == "cmi5":
             entries.append(("cmi5.xml", cmi5_course_structure(course).encode("utf-8")))
         else:
             entries.append(("imsmanifest.xml", scorm_manifest(course, package_format, names).encode("utf-8")))
             entries += [(p.relative_to(SCHEMA_FOLDERS[package_format]).as_posix(), p)
                         for p in sorted(SCHEMA_FOLDERS[package_format].rglob("*")) if p.is_file()]
-        entries += list(renderer_files.items())
+        entries += list(launcher.items())
     entries += files
     out.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
