@@ -44,6 +44,7 @@ TITLE_TEMPLATE = "lms-title.txt.j2"
 LAUNCH_PAGE = "launch.html"
 LAUNCHER_FOLDER = "rmkit-lms"
 STAGING = ".rmkit-package"  # inside the output folder: the sites as built for packages
+RECORD = "packages.json"  # in STAGING: the digest of each package's files
 # Zip entries carry this date, so that a package changes only when its content does.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -53,12 +54,15 @@ class PackageResult:
     out: Path
     findings: list[Finding] = field(default_factory=list)
     packages: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)  # those of `packages` left as they were
     build: BuildResult | None = None
     seconds: float = 0.0
 
     def summary(self) -> list[str]:
         lines = [f"{path.name} ({path.stat().st_size / 1_000_000:.1f} MB)" for path in self.packages]
-        lines.append(f"wrote {len(self.packages)} package(s) in {self.seconds:.1f} s → {self.out}")
+        written = len(self.packages) - len(self.unchanged)
+        unchanged = f", {len(self.unchanged)} unchanged" if self.unchanged else ""
+        lines.append(f"wrote {written} package(s){unchanged} in {self.seconds:.1f} s → {self.out}")
         return lines
 
 
@@ -121,12 +125,19 @@ def package(root: Path | str, *, out: Path | None = None, formats: list[str] | N
     renderer = Renderer(project)
     result = PackageResult(out, list(built.findings), build=built)
     audiences = [audience] if audience else list(AUDIENCES)
-    for edition in built.editions:
-        for site_audience in audiences:
-            site = built.out / edition.id / site_audience
-            course = describe(renderer, edition, site_audience)
-            for package_format in chosen:
-                result.packages.append(write_package(course, site, package_format, out, renderer))
+    recorded = _read_record(out)
+    try:
+        for edition in built.editions:
+            for site_audience in audiences:
+                site = built.out / edition.id / site_audience
+                course = describe(renderer, edition, site_audience)
+                for package_format in chosen:
+                    path, written = write_package(course, site, package_format, out, renderer, recorded)
+                    result.packages.append(path)
+                    if not written:
+                        result.unchanged.append(path)
+    finally:
+        _write_record(out, recorded)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -156,8 +167,13 @@ def site_files(site: Path) -> list[tuple[str, Path]]:
     return sorted((p.relative_to(site).as_posix(), p) for p in site.rglob("*") if p.is_file())
 
 
-def write_package(course: Course, site: Path, package_format: str, out: Path, renderer: Renderer) -> Path:
-    """One zip, written beside its final name then moved there: never half-written."""
+def write_package(course: Course, site: Path, package_format: str, out: Path, renderer: Renderer,
+                  recorded: dict[str, str]) -> tuple[Path, bool]:
+    """One zip, written beside its final name then moved there: never half-written.
+
+    `recorded`: the digest of each package's files when it was written; a package whose files
+    are the same is left as it is (and this records what is written). Returns the package's
+    path and whether it was written."""
     program = course.edition.program["id"]
     target = out / f"{program}-{course.edition.id}-{course.audience}-{package_format}.zip"
     entries: list[tuple[str, bytes | Path]] = []
@@ -173,6 +189,9 @@ def write_package(course: Course, site: Path, package_format: str, out: Path, re
                         for p in sorted(SCHEMA_FOLDERS[package_format].rglob("*")) if p.is_file()]
         entries += list(launcher.items())
     entries += files
+    digest = _digest(entries)
+    if target.is_file() and recorded.get(target.name) == digest:
+        return target, False  # the same files as the package already there: not written again
     out.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     try:
@@ -189,7 +208,31 @@ def write_package(course: Course, site: Path, package_format: str, out: Path, re
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
-    return target
+    recorded[target.name] = digest
+    return target, True
+
+
+def _digest(entries: list[tuple[str, bytes | Path]]) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for name, content in entries:
+        hasher.update(name.encode("utf-8") + b"\0")
+        hasher.update(content.read_bytes() if isinstance(content, Path) else content)
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def _read_record(out: Path) -> dict[str, str]:
+    try:
+        data = json.loads((out / STAGING / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_record(out: Path, record: dict[str, str]) -> None:
+    path = out / STAGING / RECORD
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 # -- the launcher ------------------------------------------------------------------------------

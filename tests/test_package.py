@@ -185,8 +185,14 @@ def test_a_second_run_reuses_the_built_sites(tmp_path):
     out = tmp_path / "dist"
     first = package(root, out=out, formats=["zip"], jobs=1)
     second = package(root, out=out, formats=["zip"], jobs=1)
-    assert len(first.build.built) == 2
+    assert len(first.build.built) == 2 and first.unchanged == []
     assert second.build.built == [] and len(second.build.unchanged) == 2
+    # Packages whose files did not change are not written again.
+    assert second.unchanged == second.packages and len(second.packages) == 2
+    assert "wrote 0 package(s), 2 unchanged" in second.summary()[-1]
+    replace_once(root / "curriculum" / "modules" / "getting-started.yml", "title: Getting started", "title: First steps")
+    third = package(root, out=out, formats=["zip"], jobs=1)
+    assert third.unchanged == []
 
 
 def test_an_invalid_packages_key_is_a_located_finding(tmp_path, capsys):
