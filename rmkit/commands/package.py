@@ -31,8 +31,7 @@ def add_parser(commands) -> None:
 def run(args, root) -> int:
     from ..package import package
 
-    out = args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out
-    result = package(root, out=out, formats=args.formats, editions=args.editions, audience=args.audience,
+    result = package(root, out=args.out, formats=args.formats, editions=args.editions, audience=args.audience,
                      strict=args.strict, jobs=args.jobs, engine=args.engine)
     if args.format != "text" or result.findings:
         report(result.findings, args.format)

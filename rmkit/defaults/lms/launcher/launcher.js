@@ -356,14 +356,27 @@
   }
 
   function follow(tracker) {
+    var last = {doc: null, href: null};
     frame.addEventListener("load", function () {
-      var doc, path;
+      var site;
       try {
-        doc = frame.contentDocument;
-        path = pagePath(frame.contentWindow.location.href);
+        site = frame.contentWindow;
+        shown(site);
       } catch (e) {
         return;  // a page of another origin: nothing to record
       }
+      // A site with Material's instant navigation changes pages without loading the frame:
+      // document$ tells each page shown (the one already there first).
+      if (site.document$ && typeof site.document$.subscribe === "function") {
+        site.document$.subscribe(function () { shown(site); });
+      }
+    });
+
+    function shown(site) {
+      var doc = site.document, href = site.location.href;
+      if (last.doc === doc && last.href === href) return;  // the same page, told twice
+      last = {doc: doc, href: href};
+      var path = pagePath(href);
       if (!doc || !path) return;
       tracker.page(path);
       var boxes = doc.querySelectorAll("li[data-objective] > .task-list-control > input[type=checkbox]");
@@ -375,7 +388,7 @@
         box.checked = !!tracker.progress.ticked[index];
         box.addEventListener("change", function () { tracker.tick(id, box.checked); });
       });
-    });
+    }
   }
 
   function open(path) {
