@@ -236,6 +236,29 @@ def test_an_lms_records_progress_objectives_completion_and_resume(browser, visit
         httpd.server_close()
 
 
+def test_a_course_opened_in_its_own_window_finds_the_api_through_its_opener(browser, visit, scorm_packages, tmp_path):
+    httpd, base = serve(_Quiet, lms_site(tmp_path, scorm_packages["scorm2004"]))
+    try:
+        lms_page = visit().new_page()
+        with lms_page.expect_popup() as popup_info:
+            lms_page.goto(f"{base}/lms.html?version=scorm2004&open=window")
+        course = popup_info.value
+        course.wait_for_function("() => { const s = document.getElementById('rmkit-site');"
+                                 " return s.contentWindow.location.href.endsWith('/index.html') }")
+        course.frames[1].goto(f"{base}/course/modules/m02.html")
+        lms_page.wait_for_function("() => window.lmsCalls.some(c => c.method === 'SetValue'"
+                                   " && c.args[0] === 'cmi.location' && c.args[1] === 'modules/m02.html')")
+        course.close(run_before_unload=True)
+        lms_page.wait_for_function("() => window.finalCmi !== undefined")
+        calls = lms_page.evaluate("() => window.lmsCalls")
+        assert [c["method"] for c in calls].count("Initialize") == 1
+        assert [c["method"] for c in calls].count("Terminate") == 1
+        assert [c for c in calls if c["error"] != "0"] == []
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 def test_without_an_lms_the_launcher_opens_the_site(browser, visit, scorm_packages):
     page = visit().new_page()
     page.goto((scorm_packages["scorm12"] / "launch.html").as_uri())
