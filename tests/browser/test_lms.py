@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import threading
+import time
 import zipfile
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -324,7 +325,9 @@ class MockLms:
         self.fetches = 0
         self.session = 0
         self.statements: list[dict] = []
-        self.states: dict[str, bytes] = {}
+        self.states: dict[tuple[str, str], bytes] = {}  # (registration, state id) → document
+        self.registration = "reg-1"
+        self.launch_mode = "Normal"
         self.problems: list[str] = []
         self.lock = threading.Lock()
 
@@ -332,7 +335,7 @@ class MockLms:
         return {"contextTemplate": {"contextActivities": {"grouping": [{"id": PUBLISHER}]},
                                     "extensions": {"https://w3id.org/xapi/cmi5/context/extensions/sessionid":
                                                    f"session-{self.session}"}},
-                "launchMode": "Normal", "moveOn": "Completed", "returnURL": "/lms/returned.html"}
+                "launchMode": self.launch_mode, "moveOn": "Completed", "returnURL": "/lms/returned.html"}
 
 
 def mock_handler(lms: MockLms):
@@ -363,11 +366,11 @@ def mock_handler(lms: MockLms):
                 if not self._authorized():
                     return self._answer(401)
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-                if query.get("registration") != "reg-1" or json.loads(query["agent"])["account"]["name"] != "learner-1":
+                if query.get("registration") != lms.registration or json.loads(query["agent"])["account"]["name"] != "learner-1":
                     lms.problems.append(f"state query: {query}")
                 if query["stateId"] == "LMS.LaunchData":
                     return self._answer(200, json.dumps(lms.launch_data()).encode())
-                stored = lms.states.get(query["stateId"])
+                stored = lms.states.get((query["registration"], query["stateId"]))
                 return self._answer(200, stored) if stored is not None else self._answer(404)
             return super().do_GET()
 
@@ -391,7 +394,7 @@ def mock_handler(lms: MockLms):
             body = self._body()
             if parts.path == "/lrs/activities/state" and self._authorized():
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-                lms.states[query["stateId"]] = body
+                lms.states[(query["registration"], query["stateId"])] = body
                 return self._answer(204)
             return self._answer(404)
 
@@ -416,7 +419,7 @@ def test_cmi5_session_with_a_mock_lms_and_lrs(browser, visit, tmp_path):
     def launch(page):
         lms.session += 1
         query = urlencode({"endpoint": f"{base}/lrs/", "fetch": f"{base}/lms/fetch", "actor": json.dumps(ACTOR),
-                           "registration": "reg-1", "activityId": ACTIVITY})
+                           "registration": lms.registration, "activityId": ACTIVITY})
         page.goto(f"{base}/course/launch.html?{query}")
         page.wait_for_function("() => { const s = document.getElementById('rmkit-site');"
                                " return s.contentWindow.location.href.endsWith('.html')"
@@ -459,6 +462,22 @@ def test_cmi5_session_with_a_mock_lms_and_lrs(browser, visit, tmp_path):
         assert [s["verb"]["id"] for s in second] == [VERB + "initialized", VERB + "terminated"]
         assert all(s["context"]["extensions"][SESSION_ID] == "session-2" for s in second)
         assert lms.fetches == 2  # once per launch
+
+        # A Browse launch of a new registration never completes; closing the window terminates.
+        lms.registration, lms.launch_mode = "reg-2", "Browse"
+        page = visit().new_page()
+        site = launch(page)
+        assert site.url.endswith("/course/index.html")
+        for n in (1, 2, 3):
+            site.goto(f"{base}/course/modules/m0{n}.html")
+        before = len(lms.statements)
+        page.close(run_before_unload=True)
+        deadline = time.monotonic() + 10
+        while len(lms.statements) < before + 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        third = lms.statements[len(first) + len(second):]
+        assert [s["verb"]["id"] for s in third] == [VERB + "initialized", VERB + "terminated"]
+        assert all(s["context"]["registration"] == "reg-2" for s in third)
         assert lms.problems == []
     finally:
         httpd.shutdown()
