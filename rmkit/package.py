@@ -10,7 +10,7 @@ edition), then writes one zip per site and format:
 - `cmi5`: the site, `cmi5.xml` (one AU) and the same launcher, which speaks xAPI to the LRS;
 - `zip`: the plain site, for an intranet or a file share.
 
-The launcher (`lms/launcher.js`, rmkit's own code) shows the site in a frame and records
+The launcher (`defaults/lms/launcher/launcher.js`, rmkit's own code) shows the site in a frame and records
 which module pages the learner opened and which self-assessment objectives they ticked.
 """
 
@@ -119,15 +119,14 @@ def package(root: Path | str, *, out: Path | None = None, formats: list[str] | N
         raise UsageError(f"no package format {', '.join(map(repr, unknown))}; formats: {', '.join(FORMATS)}")
     built = build(root, out=out / STAGING / "sites", editions=editions, audience=audience, strict=strict,
                   jobs=jobs, engine=engine, language_selector=False)
-    project = built.project
-    assert project is not None
-    chosen = list(dict.fromkeys(formats or project.program.data.get("packages") or DEFAULT_FORMATS))
-    renderer = Renderer(project)
+    assert built.project is not None
+    renderer = Renderer(built.project)
     result = PackageResult(out, list(built.findings), build=built)
     audiences = [audience] if audience else list(AUDIENCES)
     recorded = _read_record(out)
     try:
         for edition in built.editions:
+            chosen = list(dict.fromkeys(formats or edition.program.get("packages") or DEFAULT_FORMATS))
             for site_audience in audiences:
                 site = built.out / edition.id / site_audience
                 course = describe(renderer, edition, site_audience)
