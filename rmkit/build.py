@@ -46,6 +46,9 @@ class BuildResult:
     page_by_page: list[str] = field(default_factory=list)  # those of `built` where only changed pages were rendered
     unchanged: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # What other outputs (LMS packages) read: the project and the editions built, resolved.
+    project: Project | None = None
+    editions: list[Edition] = field(default_factory=list)
 
     def summary(self) -> list[str]:
         line = f"built {len(self.built)} site(s)"
@@ -68,6 +71,7 @@ class _Plan:
     engine: str
     fingerprint: str  # the engine's version
     manifest: dict[str, SiteRecord]
+    language_selector: bool = True
 
     def edition(self, edition_id: str) -> Edition:
         return next(e for e in self.editions if e.id == edition_id)
@@ -85,8 +89,11 @@ class _SiteOutcome:
 
 def build(root: Path | str, *, out: Path | None = None, editions: list[str] | None = None,
           audience: str | None = None, strict: bool = False, jobs: int | None = None,
-          engine: str = "mkdocs") -> BuildResult:
-    """Build the mentor guide and mentee workbook of the editions asked for (default: all)."""
+          engine: str = "mkdocs", language_selector: bool = True) -> BuildResult:
+    """Build the mentor guide and mentee workbook of the editions asked for (default: all).
+
+    `language_selector=False`: sites that link to no other edition (an LMS package holds one).
+    """
     started = time.perf_counter()
     project, findings = validate_project(Path(root))
     _stop_on(findings, strict)
@@ -95,6 +102,7 @@ def build(root: Path | str, *, out: Path | None = None, editions: list[str] | No
     work = project.root / "build"
     _check_owned(work, WORK_MARKER)
     _claim(work, WORK_MARKER)
+    sites_work = work if language_selector else work / ".single-edition"  # each variant keeps its own
 
     resolved = [resolve_edition(project, entry, load_translations(project, entry["language"]))
                 for entry in edition_entries(project)]
@@ -106,12 +114,12 @@ def build(root: Path | str, *, out: Path | None = None, editions: list[str] | No
     # Before the workers fork: they inherit the language environments it sets up.
     landing = renderer.landing(resolved)
 
-    result = BuildResult(out, findings)
+    result = BuildResult(out, findings, project=project, editions=selected)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", suffix=".partial", dir=out.parent))
     try:
-        plan = _Plan(renderer, resolved, work, out, staging, engine,
-                     engine_fingerprint(engine), read_manifest(out))
+        plan = _Plan(renderer, resolved, sites_work, out, staging, engine,
+                     engine_fingerprint(engine), read_manifest(out), language_selector)
         sites = _largest_first(selected, audiences)
         outcomes = _make_sites(plan, sites, jobs)
         order = {name: i for i, name in enumerate(f"{e.id}/{a}" for e in selected for a in audiences)}
@@ -192,7 +200,8 @@ def _make_site(plan: _Plan, edition_id: str, audience: str) -> _SiteOutcome:
     name = f"{edition_id}/{audience}"
     config_dir = plan.work / edition_id / audience
     try:
-        site = plan.renderer.site(plan.edition(edition_id), audience, plan.editions, config_dir)
+        site = plan.renderer.site(plan.edition(edition_id), audience,
+                                  plan.editions if plan.language_selector else [], config_dir)
     except RmkitError as e:
         return _SiteOutcome(name, status="failed", findings=e.findings)
     write_site_project(site, config_dir)

@@ -118,6 +118,10 @@ class Renderer:
                 raise
             raise RmkitError([self._template_finding(filename, line, f"{type(e).__name__}: {e}")]) from None
 
+    def render(self, template: str, context: dict, language: str) -> str:
+        """One template, in a language's ui catalog (for outputs other than the site's pages)."""
+        return self._render(template, context, language)
+
     def _template_finding(self, filename: str, line: int | None, message: str):
         return finding("template-error", self.project.relative(Path(filename)), message, line=line, column=1)
 
