@@ -75,7 +75,8 @@ CODES: dict[str, Code] = {
         Code("agenda-minutes", _E, "A session's agenda does not add up to the session's minutes.", ""),
         Code("prerequisite-cycle", _E, "Modules require each other in a cycle.",
              "Remove one of the prerequisites so that the modules have an order."),
-        Code("unknown-learner-profile", _E, "An exercise variant names a learner profile the program does not declare.",
+        Code("unknown-learner-profile", _E, "An exercise variant or a participant names a learner profile the program "
+             "does not declare.",
              "Declare it in `learner_profiles` of program.yml, or use a declared one."),
         Code("unknown-country", _E, "An edition's country has no profile in `locales/countries/`.",
              "Create `locales/countries/<CC>.yml`."),
@@ -116,6 +117,32 @@ CODES: dict[str, Code] = {
         Code("build-failed", _E, "The site engine failed to build a site.", ""),
         Code("engine-warning", _W, "The site engine warned while building a site (e.g. a broken link).",
              "Open the generated project under build/ to see the page it names."),
+        # -- people's data: the participants and pair files of `rmkit pair` and `rmkit report`
+        Code("csv-syntax", _E, "A CSV file is malformed (a quote not closed, text after a quoted value).",
+             "Quote a value that holds a comma, a semicolon or a line break, and double the quotes inside it."),
+        Code("csv-fields", _E, "A CSV row has more or fewer values than the header has columns.",
+             "Quote values that hold the delimiter, or add the missing empty values."),
+        Code("unknown-column", _E, "A column of the participants file is not one rmkit reads.",
+             "Remove it: rmkit reads only the documented columns, so that nobody feeds it data the "
+             "pairing does not need."),
+        Code("duplicate-column", _E, "Two columns of a CSV header have the same name.", ""),
+        Code("missing-column", _E, "A required column is missing from a CSV header.", ""),
+        Code("missing-value", _E, "A required value is empty.", ""),
+        Code("unknown-role", _E, "A participant's role is neither `mentor` nor `mentee`.", ""),
+        Code("invalid-country", _E, "A country is not a two-letter ISO 3166 code.", "For example GB, FR, JP, IN."),
+        Code("invalid-language", _E, "A language is not a language code.", "For example en, fr, ja, hi, ar."),
+        Code("unknown-topic", _W, "A topic is not a module id of the program; it is matched as a free tag.",
+             "Use the module ids of program.yml, or spell a free tag the same way for mentors and mentees."),
+        Code("invalid-slot", _E, "An availability slot is not a day and a part of day.",
+             "Write slots as Mon-AM, Thu-PM or Fri-EV (Mon to Sun; AM, PM or EV), separated by semicolons."),
+        Code("invalid-timezone", _E, "A time zone is not an IANA time zone.",
+             "Use names such as Europe/Paris, Asia/Tokyo or Asia/Kolkata."),
+        Code("invalid-number", _E, "A number is not a number of the expected kind.", ""),
+        Code("invalid-capacity", _E, "A mentor's capacity is not a whole number of mentees, 0 or more.", ""),
+        Code("unknown-person", _E, "An id (a manager, a request, a pair) names nobody in the participants file.", ""),
+        Code("request-ignored", _W, "A request names the person themselves or someone of the same role.", ""),
+        Code("manager-cycle", _E, "Managers form a cycle: someone is their own manager, directly or not.",
+             "Correct the manager_id values so that every chain of managers ends."),
     ]
 }
 
