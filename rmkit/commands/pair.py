@@ -118,7 +118,8 @@ def render_proposal(proposal, output_format: str, language: str = "en", program:
         for pair in proposal.pairs:
             writer.writerow([pair.mentor.id, pair.mentee.id, f"{pair.score:.4f}", words.reasons(pair)])
         return buffer.getvalue()
-    return words.render(f"pairing.{'html' if output_format == 'html' else 'txt'}.j2", proposal)
+    text = words.render(f"pairing.{'html' if output_format == 'html' else 'txt'}.j2", proposal)
+    return text if text.endswith("\n") else text + "\n"
 
 
 def proposal_to_dict(proposal, words) -> dict:
