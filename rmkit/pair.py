@@ -183,11 +183,12 @@ class Population:
         # Criteria, each a float n × m array from 0 to 1.
         topics = {t: k for k, t in enumerate(sorted({t for p in people for t in p.topics}))}
         wanted = _indicator([p.topics for p in self.mentees], topics)
-        self.topics_wanted = wanted.sum(axis=1)
+        # Counts are small whole numbers, exact in float32; the share is computed in float64.
+        self.topics_wanted = wanted.sum(axis=1).astype(np.float64)
         self.topics_taught = wanted @ _indicator([p.topics for p in self.mentors], topics).T
         with np.errstate(invalid="ignore", divide="ignore"):
             topic_fit = np.where(self.topics_wanted[:, None] > 0,
-                                 self.topics_taught / self.topics_wanted[:, None], 0).astype(np.float32)
+                                 self.topics_taught / np.maximum(self.topics_wanted[:, None], 1), 0.0)
         self.criteria = {"topics": topic_fit}
         for criterion, attribute in (("function", "function"), ("site", "site"), ("learner_profile", "learner_profile")):
             codes = _codes([getattr(p, attribute) for p in self.mentees + self.mentors])
@@ -209,7 +210,8 @@ class Population:
         if total > 0:
             for criterion in CRITERIA:
                 if rules.weights.get(criterion, 0):
-                    self.score += (rules.weights[criterion] / total) * self.criteria[criterion]
+                    # A float64 weight: times a float32 array, a Python float would stay float32.
+                    self.score += np.float64(rules.weights[criterion] / total) * self.criteria[criterion]
         np.clip(self.score, 0.0, 1.0, out=self.score)
 
     def _management_chains(self, people: list[Participant]) -> np.ndarray:
@@ -339,6 +341,8 @@ _RULE_WORDS = {"language": "no shared language", "management": "one is in the ot
 def _fixed_pairs(population: Population, rows, origin: str, findings: list[Finding]):
     fixed = []
     for row in rows:
+        if not isinstance(row, PairRow):
+            row = PairRow(*row)
         problems = []
         if row.mentor_id not in population.mentor_index:
             problems.append(f"mentor_id '{row.mentor_id}' " + ("is a mentee" if row.mentor_id in population.mentee_index
@@ -347,11 +351,9 @@ def _fixed_pairs(population: Population, rows, origin: str, findings: list[Findi
             problems.append(f"mentee_id '{row.mentee_id}' " + ("is a mentor" if row.mentee_id in population.mentor_index
                                                                 else "names nobody in the participants file"))
         if problems:
-            findings.append(finding("unknown-person", getattr(row, "file", ""), "; ".join(problems),
-                                    line=getattr(row, "line", None), column=1))
+            findings.append(finding("unknown-person", row.file, "; ".join(problems), line=row.line,
+                                    column=1 if row.line else None))
             continue
-        if not isinstance(row, PairRow):
-            row = PairRow(*row)
         fixed.append((population.mentee_index[row.mentee_id], population.mentor_index[row.mentor_id], origin, row))
     return fixed
 

@@ -24,7 +24,8 @@ def add_parser(commands) -> None:
         "pair", help="propose mentor–mentee pairs from a participants file, with the reasons of each pair",
         description="Propose the best pairing under the program's `pairing` rules. A proposal, not a "
                     "decision: a person confirms each pair.")
-    parser.add_argument("participants", type=Path, help="the participants file (CSV with a header, or .yml)")
+    parser.add_argument("participants", type=Path, help="the participants file (CSV with a header, or .yml); "
+                        "like every path here, relative to the project directory (-C)")
     parser.add_argument("--previous", type=Path, action="append", default=[], metavar="PAIRS.csv",
                         help="pairs that must not be proposed again (mentor_id,mentee_id); may repeat")
     parser.add_argument("--pin", type=Path, metavar="PAIRS.csv",
@@ -81,8 +82,9 @@ def run(args, root) -> int:
         sys.stderr.write(REPORTERS["text"](findings))
     output = render_proposal(proposal, args.format, language, program, root)
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(output, encoding="utf-8")
+        out = _in(root, args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(output, encoding="utf-8")
     else:
         sys.stdout.write(output)
     return EXIT_OK
