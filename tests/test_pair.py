@@ -480,3 +480,29 @@ def test_pairing_rules_of_the_program_are_checked_and_used(project, capsys):
 def test_an_unknown_language_is_a_usage_error(project, capsys):
     code, _, err = rmkit(capsys, "-C", str(project), "pair", "participants.csv", "--language", "xx-yy-zz")
     assert code == 2 and "not a language code" in err
+
+
+def test_every_pairing_string_is_in_the_ui_catalogs_and_translated():
+    import shutil
+    import subprocess
+
+    from babel.messages.pofile import read_po
+
+    from rmkit.catalogs import PACKAGED_LOCALES, PACKAGED_TEMPLATES, extract_ui
+
+    wanted = {(m.context, m.id) for m in extract_ui(PACKAGED_TEMPLATES)
+              if m.id and any("pairing" in path for path, _ in m.locations)}
+    assert len(wanted) > 40
+    with (PACKAGED_LOCALES / "ui.pot").open("rb") as f:
+        assert wanted <= {(m.context, m.id) for m in read_po(f) if m.id}
+    for language in ("fr", "ja", "ar"):
+        path = PACKAGED_LOCALES / language / "LC_MESSAGES" / "ui.po"
+        with path.open("rb") as f:
+            messages = {(m.context, m.id): m for m in read_po(f) if m.id}
+        for key in wanted:
+            strings = messages[key].string
+            strings = [strings] if isinstance(strings, str) else [s for s in strings if s is not None]
+            assert strings and all(strings) and not messages[key].fuzzy, (language, key)
+        checked = subprocess.run([shutil.which("msgfmt") or "msgfmt", "--check", "-o", "/dev/null", str(path)],
+                                 capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
