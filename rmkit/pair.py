@@ -135,12 +135,25 @@ def _codes(values: list[str]) -> np.ndarray:
     return np.array([table.setdefault(v.casefold(), len(table)) if v else -1 for v in values], dtype=np.int64)
 
 
-def _indicator(rows: list[tuple], index: dict[str, int]) -> np.ndarray:
-    matrix = np.zeros((len(rows), max(len(index), 1)), dtype=np.float32)
+def _bitsets(rows: list[tuple], index: dict[str, int]) -> np.ndarray:
+    """Each row's items as a set of bits: one uint64 word per 64 distinct items."""
+    words = np.zeros((len(rows), max(1, -(-len(index) // 64))), dtype=np.uint64)
     for r, items in enumerate(rows):
         for item in items:
-            matrix[r, index[item]] = 1.0
-    return matrix
+            k = index[item]
+            words[r, k // 64] |= np.uint64(1 << (k % 64))
+    return words
+
+
+def _shared_counts(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How many items each row of `a` shares with each row of `b` (popcount of the AND).
+
+    Element-wise, without BLAS: a matrix product would start threads on a shared machine.
+    """
+    counts = np.zeros((a.shape[0], b.shape[0]), dtype=np.uint16)
+    for word in range(a.shape[1]):
+        counts += np.bitwise_count(a[:, word, None] & b[None, :, word])
+    return counts
 
 
 class Population:
@@ -159,8 +172,8 @@ class Population:
 
         # Hard rules, each a boolean n × m array: True where the rule allows the pair.
         languages = {code: k for k, code in enumerate(sorted({c for p in people for c in p.languages}))}
-        shared = _indicator([p.languages for p in self.mentees], languages) @ \
-            _indicator([p.languages for p in self.mentors], languages).T
+        shared = _shared_counts(_bitsets([p.languages for p in self.mentees], languages),
+                                _bitsets([p.languages for p in self.mentors], languages))
         self.allowed = {"language": shared > 0}
         self.allowed["management"] = ~self._management_chains(people)
         offsets = [np.array([utc_offsets(p.timezone, year) if p.timezone else (np.nan, np.nan) for p in group],
@@ -182,10 +195,9 @@ class Population:
 
         # Criteria, each a float n × m array from 0 to 1.
         topics = {t: k for k, t in enumerate(sorted({t for p in people for t in p.topics}))}
-        wanted = _indicator([p.topics for p in self.mentees], topics)
-        # Counts are small whole numbers, exact in float32; the share is computed in float64.
-        self.topics_wanted = wanted.sum(axis=1).astype(np.float64)
-        self.topics_taught = wanted @ _indicator([p.topics for p in self.mentors], topics).T
+        self.topics_wanted = np.array([len(set(p.topics)) for p in self.mentees], dtype=np.float64)
+        self.topics_taught = _shared_counts(_bitsets([p.topics for p in self.mentees], topics),
+                                            _bitsets([p.topics for p in self.mentors], topics))
         with np.errstate(invalid="ignore", divide="ignore"):
             topic_fit = np.where(self.topics_wanted[:, None] > 0,
                                  self.topics_taught / np.maximum(self.topics_wanted[:, None], 1), 0.0)
