@@ -176,15 +176,22 @@ class Population:
                                 _bitsets([p.languages for p in self.mentors], languages))
         self.allowed = {"language": shared > 0}
         self.allowed["management"] = ~self._management_chains(people)
-        offsets = [np.array([utc_offsets(p.timezone, year) if p.timezone else (np.nan, np.nan) for p in group],
-                            dtype=np.float64).reshape(len(group), 2) for group in (self.mentees, self.mentors)]
-        gap = np.fmax(np.abs(offsets[0][:, None, 0] - offsets[1][None, :, 0]),
-                      np.abs(offsets[0][:, None, 1] - offsets[1][None, :, 1]))
-        self.allowed["timezone"] = ~(gap > rules.max_timezone_hours + 1e-9)  # NaN (a zone missing) allows
-        slots = [np.array([sum(_SLOT_BITS[s] for s in p.availability) for p in group], dtype=np.int64)
+        # Time zones and slots take few distinct values: decide the rule once per pair of values,
+        # then look each person's value up (a gather, no n × m arithmetic).
+        zones = sorted({p.timezone for p in people})
+        zone_code = {zone: k for k, zone in enumerate(zones)}
+        offsets = np.array([utc_offsets(z, year) if z else (np.nan, np.nan) for z in zones],
+                           dtype=np.float64).reshape(len(zones), 2)
+        gap = np.abs(offsets[:, None, :] - offsets[None, :, :]).max(axis=2)
+        zones_ok = ~(gap > rules.max_timezone_hours + 1e-9)  # NaN (a zone missing) allows
+        self.allowed["timezone"] = zones_ok[np.ix_([zone_code[p.timezone] for p in self.mentees],
+                                                   [zone_code[p.timezone] for p in self.mentors])]
+        masks = [np.array([sum(_SLOT_BITS[s] for s in p.availability) for p in group], dtype=np.int64)
                  for group in (self.mentees, self.mentors)]
-        self.allowed["availability"] = ((slots[0][:, None] & slots[1][None, :]) != 0) | \
-            (slots[0][:, None] == 0) | (slots[1][None, :] == 0)
+        values = np.unique(np.concatenate(masks))
+        values_ok = ((values[:, None] & values[None, :]) != 0) | (values[:, None] == 0) | (values[None, :] == 0)
+        self.allowed["availability"] = values_ok[np.ix_(np.searchsorted(values, masks[0]),
+                                                        np.searchsorted(values, masks[1]))]
         repeated = np.zeros((n, m), dtype=bool)
         for mentor_id, mentee_id in previous:
             if mentee_id in self.mentee_index and mentor_id in self.mentor_index:
@@ -290,7 +297,10 @@ def solve(feasible: np.ndarray, score: np.ndarray, capacity: np.ndarray) -> list
     slot_mentor = np.repeat(useful, np.minimum(capacity[useful], len(rows)))
     allowed = feasible[np.ix_(rows, slot_mentor)]
     big = min(len(rows), len(slot_mentor)) + 1.0
-    cost = np.where(allowed, -(big + score[np.ix_(rows, slot_mentor)]), 0.0)
+    cost = score[np.ix_(rows, slot_mentor)]  # a copy, changed in place: -(big + score), or 0
+    cost += big
+    np.negative(cost, out=cost)
+    cost[~allowed] = 0.0
     assigned_rows, assigned_slots = linear_sum_assignment(cost)
     return sorted((int(rows[r]), int(slot_mentor[s])) for r, s in zip(assigned_rows, assigned_slots)
                   if allowed[r, s])
