@@ -160,8 +160,11 @@ class _Words:
             "language_names": lambda codes: self.fmt.list(self.locale.languages.get(c, c) for c in codes),
             "profile_title": lambda profile: profiles.get(profile, profile),
             "program_title": self.program.get("title", ""), "hours": hours,
+            "pair_reasons": self.reasons, "unpaired_reason": self.unpaired,
         }
         self._module = None
+        # Thousands of pairs share a few hundred phrasings: each is said once.
+        self._said: dict = {}
 
     def _macros(self):
         if self._module is None:
@@ -169,11 +172,19 @@ class _Words:
             self._module = env.get_template("_pairing.j2").make_module(self.context)
         return self._module
 
+    def _say(self, key, say) -> str:
+        if key not in self._said:
+            self._said[key] = str(say())
+        return self._said[key]
+
     def reasons(self, pair) -> str:
-        return str(self._macros().reasons(pair))
+        macros = self._macros()
+        separator = self._say("separator", macros.separator)
+        return separator.join(self._say(r, lambda r=r: macros.reason(r)) for r in pair.reasons)
 
     def unpaired(self, unpaired) -> str:
-        return str(self._macros().unpaired(unpaired, self.context["hours"]))
+        key = (unpaired.person.role, unpaired.reason, unpaired.candidates)
+        return self._say(key, lambda: self._macros().unpaired(unpaired, self.context["hours"]))
 
     def render(self, template: str, proposal) -> str:
         return self.renderer._render(template, dict(self.context, proposal=proposal), self.language)
