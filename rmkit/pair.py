@@ -16,8 +16,8 @@
   score, which makes the order exact. People are sorted by id first, so the same file in any
   row order gives the same pairs.
 
-Everything is computed on arrays (people × people), so 2,000 mentees × 1,500 mentors take a
-second or two. The words of the reasons are the templates' (`_pairing.j2`), through the ui catalog.
+Everything is computed on arrays (mentees × mentors), so 2,000 mentees × 1,500 mentors take
+about a second of CPU (benchmarks/pairing.py). The words of the reasons are the templates' (`_pairing.j2`), through the ui catalog.
 """
 
 from __future__ import annotations
@@ -321,20 +321,22 @@ def propose(participants: list[Participant], rules: PairingRules, *, previous=()
             findings.append(finding("pair-conflict", row.file, f"mentee '{row.mentee_id}' is already paired with "
                                     f"'{other.mentor_id}' ({other.file}:{other.line})", line=row.line, column=1))
             continue
-        if load[j] >= population.capacity[j]:
+        full = load[j] >= population.capacity[j]
+        if full and origin == "pinned":
             findings.append(finding("pair-conflict", row.file, f"mentor '{row.mentor_id}' would have more than "
                                     f"{population.capacity[j]} mentee(s), their capacity", line=row.line, column=1))
             continue
-        broken = population.broken_rules(i, j)
+        broken = [_RULE_WORDS[r] for r in population.broken_rules(i, j)]
+        if full:  # a running pair is a fact: kept, and said
+            broken.append(f"the mentor's capacity ({population.capacity[j]}) is exceeded")
+        which = "the rule" if len(broken) == 1 else "the rules"
         if broken and origin == "pinned":
             findings.append(finding("pin-breaks-rule", row.file, f"the pinned pair {row.mentor_id}–{row.mentee_id} "
-                                    f"breaks the rule: {', '.join(_RULE_WORDS[r] for r in broken)}",
-                                    line=row.line, column=1))
+                                    f"breaks {which}: {', '.join(broken)}", line=row.line, column=1))
             continue
         if broken:
             findings.append(finding("kept-breaks-rule", row.file, f"the running pair {row.mentor_id}–{row.mentee_id} "
-                                    f"breaks the rule: {', '.join(_RULE_WORDS[r] for r in broken)}; it is kept",
-                                    line=row.line, column=1))
+                                    f"breaks {which}: {', '.join(broken)}; it is kept", line=row.line, column=1))
         taken_mentees[i] = row
         load[j] += 1
         pairs.append(population.pair(i, j, origin))
@@ -349,8 +351,8 @@ def propose(participants: list[Participant], rules: PairingRules, *, previous=()
         open_mentees[i] = False
         load[j] += 1
     pairs.sort(key=lambda p: (p.mentor.id, p.mentee.id))
-    unpaired_mentees = [_why_mentee(population, i, load) for i in np.flatnonzero(open_mentees)]
-    unpaired_mentors = [_why_mentor(population, j, open_mentees) for j in np.flatnonzero(load == 0)]
+    unpaired_mentees = [_why_mentee(population, i) for i in np.flatnonzero(open_mentees)]
+    unpaired_mentors = [_why_mentor(population, j) for j in np.flatnonzero(load == 0)]
     return Proposal(pairs, unpaired_mentees, unpaired_mentors, rules, len(population.mentees),
                     len(population.mentors)), findings
 
@@ -380,7 +382,8 @@ def _fixed_pairs(population: Population, rows, origin: str, findings: list[Findi
     return fixed
 
 
-def _first_rule_emptying(population: Population, candidates: np.ndarray, allowed_of) -> str | None:
+def _first_rule_emptying(candidates: np.ndarray, allowed_of) -> str | None:
+    """The first hard rule, in HARD_RULES order, after which no candidate is left."""
     for rule in HARD_RULES:
         candidates = candidates & allowed_of(rule)
         if not candidates.any():
@@ -388,25 +391,28 @@ def _first_rule_emptying(population: Population, candidates: np.ndarray, allowed
     return None
 
 
-def _why_mentee(population: Population, i: int, load: np.ndarray) -> Unpaired:
+def _why_mentee(population: Population, i: int) -> Unpaired:
+    """Why mentee i is unpaired. If some allowed mentor had room, the pairing (which pairs as many
+    mentees as it can) would have used it: so every allowed mentor is full."""
     mentee = population.mentees[i]
     candidates = population.capacity > 0
     if not candidates.any():
         return Unpaired(mentee, "no-mentors")
-    rule = _first_rule_emptying(population, candidates, lambda r: population.allowed[r][i])
+    rule = _first_rule_emptying(candidates, lambda r: population.allowed[r][i])
     if rule:
         return Unpaired(mentee, rule)
     return Unpaired(mentee, "capacity", int((candidates & population.feasible[i]).sum()))
 
 
-def _why_mentor(population: Population, j: int, open_mentees: np.ndarray) -> Unpaired:
+def _why_mentor(population: Population, j: int) -> Unpaired:
+    """Why mentor j has no mentee; as above, every mentee they were allowed is paired elsewhere."""
     mentor = population.mentors[j]
     if population.capacity[j] == 0:
         return Unpaired(mentor, "capacity-zero")
     candidates = np.ones(len(population.mentees), dtype=bool)
     if not candidates.any():
         return Unpaired(mentor, "no-mentees")
-    rule = _first_rule_emptying(population, candidates, lambda r: population.allowed[r][:, j])
+    rule = _first_rule_emptying(candidates, lambda r: population.allowed[r][:, j])
     if rule:
         return Unpaired(mentor, rule)
     return Unpaired(mentor, "paired", int(population.feasible[:, j].sum()))

@@ -277,6 +277,21 @@ def test_a_pinned_pair_that_breaks_a_hard_rule_is_an_error():
     assert proposal is None
     assert [(f.code, f.file, f.line, f.message) for f in findings] == [
         ("pin-breaks-rule", "pins.csv", 2, "the pinned pair m1–e2 breaks the rule: no shared language")]
+    pins = [PairRow("m1", "e2", "pins.csv", 2)]
+    proposal, findings = propose(PEOPLE, PairingRules(), pins=pins, previous=[("m1", "e2")], year=YEAR)
+    assert findings[0].message == ("the pinned pair m1–e2 breaks the rules: no shared language, "
+                                   "they were paired before (--previous)")
+
+
+def test_a_running_pair_above_capacity_is_kept_a_pinned_one_is_not():
+    people = PEOPLE[:2] + [person("m1", "mentor", capacity=0)]
+    proposal, findings = propose(people, PairingRules(), keep=[PairRow("m1", "e1", "running.csv", 2)], year=YEAR)
+    assert [(f.code, f.message) for f in findings] == [
+        ("kept-breaks-rule", "the running pair m1–e1 breaks the rule: the mentor's capacity (0) is exceeded; "
+                             "it is kept")]
+    assert [(p.mentor.id, p.mentee.id, p.origin) for p in proposal.pairs] == [("m1", "e1", "kept")]
+    proposal, findings = propose(people, PairingRules(), pins=[PairRow("m1", "e1", "pins.csv", 2)], year=YEAR)
+    assert proposal is None and [f.code for f in findings] == ["pair-conflict"]
 
 
 def test_a_kept_pair_that_breaks_a_rule_is_kept_with_a_warning():
@@ -419,7 +434,7 @@ def test_pin_and_keep_files(project, capsys):
     (project / "pins.csv").write_text("mentor_id,mentee_id\nm1,e3\n", encoding="utf-8")
     code, out, _ = rmkit(capsys, "-C", str(project), "pair", "participants.csv", "--pin", "pins.csv")
     assert code == 1
-    assert out.splitlines()[0] == ("pins.csv:2:1: error[pin-breaks-rule]: the pinned pair m1–e3 breaks the rule: "
+    assert out.splitlines()[0] == ("pins.csv:2:1: error[pin-breaks-rule]: the pinned pair m1–e3 breaks the rules: "
                                    "no shared language, time zones too far apart")
     (project / "running.csv").write_text("mentor_id,mentee_id,score\nm2,e2,0.5\n", encoding="utf-8")
     code, out, err = rmkit(capsys, "-C", str(project), "pair", "participants.csv", "--keep", "running.csv",
