@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
 
 from rmkit.participants import COLUMNS, Participant, PairRow, load_pairs, load_participants
-from rmkit.reporters import report_text
+from rmkit.reporters import report_github, report_json, report_text
 
 PROGRAM = {
     "modules": ["professional-networks", "collaboration-tools", "security-hygiene"],
@@ -205,6 +206,9 @@ def test_findings_go_through_every_reporter(tmp_path):
     _, findings = load(tmp_path, [ROWS[0].replace(",mentor,", ",boss,")])
     assert report_text(findings).splitlines()[0] == (
         "participants.csv:2:16: error[unknown-role]: role 'boss' is neither 'mentor' nor 'mentee'")
+    assert json.loads(report_json(findings))[0] == findings[0].to_dict()
+    assert report_github(findings) == ("::error file=participants.csv,line=2,col=16,title=unknown-role::"
+                                       "role 'boss' is neither 'mentor' nor 'mentee'\n")
 
 
 def test_pair_files_read_mentor_and_mentee_ids_and_ignore_other_columns(tmp_path):

@@ -33,8 +33,9 @@ def add_parser(commands) -> None:
     parser.add_argument("--keep", type=Path, metavar="PAIRS.csv",
                         help="running pairs to keep as they are; only the others are paired")
     parser.add_argument("--format", choices=FORMATS, default="text")
-    parser.add_argument("--language", default="en",
-                        help="language of the text and html reports (en, fr, ja, ar; default en)")
+    parser.add_argument("--language",
+                        help="language of the reasons and of the text and html reports: en, fr, ja, ar "
+                             "(default: the program's source_language, else en)")
     parser.add_argument("--out", type=Path, metavar="FILE", help="write the proposal here instead of stdout")
 
 
@@ -57,7 +58,7 @@ def run(args, root) -> int:
                          if f.pointer.startswith(("/pairing", "/modules", "/learner_profiles"))
                          or (f.code == "unknown-key" and "pairing" in f.message)]
             program = document.data
-    language = args.language.replace("-", "_")
+    language = (args.language or (program or {}).get("source_language") or "en").replace("-", "_")
     _check_language(language, UsageError)
     people, problems = load_participants(_in(root, args.participants), program, file=_shown(args.participants))
     findings += problems
