@@ -143,11 +143,12 @@ CODES: dict[str, Code] = {
         Code("request-ignored", _W, "A request names the person themselves or someone of the same role.", ""),
         Code("manager-cycle", _E, "Managers form a cycle: someone is their own manager, directly or not.",
              "Correct the manager_id values so that every chain of managers ends."),
-        Code("pair-conflict", _E, "Pinned or kept pairs give a mentee two mentors, or a mentor more mentees than "
-             "their capacity.", "Keep one pair per mentee, or raise the mentor's capacity."),
+        Code("pair-conflict", _E, "Pinned or kept pairs give a mentee two mentors, or pinned pairs give a mentor "
+             "more mentees than their capacity.", "Keep one pair per mentee, or raise the mentor's capacity."),
         Code("pin-breaks-rule", _E, "A pinned pair breaks a hard rule of the pairing.",
              "Unpin it, or correct the participants' data if it is wrong."),
-        Code("kept-breaks-rule", _W, "A running pair kept with --keep breaks a hard rule; it is kept all the same.",
+        Code("kept-breaks-rule", _W, "A running pair kept with --keep breaks a hard rule or its mentor's capacity; "
+             "it is kept all the same.",
              "Check with the pair whether it still works."),
     ]
 }
