@@ -427,7 +427,7 @@ class _Checker:
                 slots.append(canonical)
         timezone = values["timezone"]
         if timezone and timezone not in _time_zones():
-            self.report("invalid-timezone", row, "timezone", f"'{timezone}' is not an IANA time zone")
+            self.report("unknown-timezone", row, "timezone", f"'{timezone}' is not an IANA time zone")
         tenure = None
         if values["tenure_years"]:
             try:

@@ -84,7 +84,7 @@ participants:
     timezone: Mars/Olympus
 """, "participants.yml")
     people, findings = load_participants(path, PROGRAM, file="participants.yml")
-    assert located(findings) == ["participants.yml:17:15: error[invalid-timezone]"]
+    assert located(findings) == ["participants.yml:17:15: error[unknown-timezone]"]
     assert people == []
     (tmp_path / "participants.yml").write_text(path.read_text().replace("Mars/Olympus", "Europe/Paris"))
     people, findings = load_participants(path, PROGRAM)
@@ -117,7 +117,7 @@ def test_missing_and_duplicate_columns(tmp_path):
      "warning[unknown-topic]"),  # free tags pass; a near-miss of a module does not
     (0, ("experiential", "visual"), "error[unknown-learner-profile]"),
     (0, ("Mon-AM;thu-pm", "Mon-AM;Thursday"), "error[invalid-slot]"),
-    (0, (",Asia/Tokyo", ",Tokyo"), "error[invalid-timezone]"),
+    (0, (",Asia/Tokyo", ",Tokyo"), "error[unknown-timezone]"),
     (0, (",2,e1", ",-1,e1"), "error[invalid-capacity]"),
     (0, (",2,e1", ",1.5,e1"), "error[invalid-capacity]"),
     (0, (",2,collab", ",-2,collab"), "error[invalid-number]"),
