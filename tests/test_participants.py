@@ -57,6 +57,11 @@ def test_a_full_file_loads_every_field(tmp_path):
     assert claire.capacity == 1 and claire.manager_id == "e2" and claire.tenure_years == 24.5
 
 
+def test_headers_are_matched_whatever_their_case(tmp_path):
+    people, findings = load(tmp_path, ROWS, header=HEADER.replace("id,name,role", "ID,Name,Role"))
+    assert findings == [] and [p.name for p in people] == ["Claire Martin", "Rahul Mehta", "Aiko Tanaka"]
+
+
 def test_optional_columns_may_be_left_out(tmp_path):
     people, findings = load(tmp_path, ["m1,Aiko,mentor,JP,ja,Finance,"], header="id,name,role,country,languages,"
                             "function,topics")
