@@ -139,7 +139,7 @@ def check_rules(proposal, people, previous) -> None:
         p.id for p in people if p.role == "mentor" and p.id not in load}
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(populations())
 def test_the_pairing_breaks_no_rule_and_is_optimal(population):
     people, previous = population
