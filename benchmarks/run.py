@@ -2,6 +2,7 @@
 
     python3 benchmarks/run.py            # the figures of the README (a few minutes on 2 cores)
     python3 benchmarks/run.py --quick    # a smoke run on small projects (seconds); ratios not meaningful
+    python3 benchmarks/run.py --only pairing   # only `rmkit pair`: 2,000 mentees × 1,500 mentors
 
 Validation: 300 modules, 4 editions, against the parse floor of the same files
 (benchmarks/validate.py). Builds: 60 modules × 4 editions × 2 audiences = 8 sites
@@ -23,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks import build as build_benchmark  # noqa: E402
+from benchmarks import pairing as pairing_benchmark  # noqa: E402
 from benchmarks import validate as validate_benchmark  # noqa: E402
 
 # (what, the figure's key path, target, aim) — targets of the issue that asked for these figures.
@@ -31,6 +33,7 @@ TARGETS = {
     "validate_peak": ("< 300 MB", None),
     "parallel_ratio": ("≤ 0.70", None),
     "edit_text_ratio": ("≤ 0.35", "0.10"),
+    "pairing_cli": ("≤ 10 s", None),
 }
 
 
@@ -39,7 +42,33 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}"
 
 
+def pairing_rows(p: dict) -> list[tuple[str, str, str]]:
+    return [
+        (f"pair: load {p['mentees']} mentees + {p['mentors']} mentors ({p['slots']} slots)", f"{p['load_s']:.2f} s", ""),
+        ("pair: rules, scores and solving (in process)", f"{p['pair_s']:.2f} s", ""),
+        ("  its CPU time", f"{p['pair_cpu_s']:.2f} s", ""),
+        ("pair: whole command, JSON written (CLI)", f"{p['cli_s']:.2f} s", "pairing_cli"),
+        ("  its CPU time (start-up included)", f"{p['cli_cpu_s']:.2f} s", ""),
+        ("pair: peak memory (CLI)", f"{p['cli_peak_mb']:.0f} MB", ""),
+    ]
+
+
+def format_rows(rows, header: str) -> str:
+    width = max(len(r[0]) for r in rows)
+    lines = [header, f"{'figure':<{width}}  {'value':>10}  target (aim)"]
+    for name, value, target in rows:
+        goal = ""
+        if target:
+            wanted, aim = TARGETS[target]
+            goal = wanted + (f" ({aim})" if aim else "")
+        lines.append(f"{name:<{width}}  {value:>10}  {goal}")
+    return "\n".join(lines) + "\n"
+
+
 def table(results: dict) -> str:
+    if "build" not in results:  # --only pairing
+        p = results["pairing"]
+        return format_rows(pairing_rows(p), f"machine: {results['machine']}; medians of {p['runs']} runs")
     v, b = results["validate"], results["build"]
     s = b["seconds"]
     rows = [
@@ -76,17 +105,9 @@ def table(results: dict) -> str:
             ("zensical: rebuild, one module's text edited", f"{s['zensical_edit_text']:.2f} s", ""),
             ("  / zensical clean build", f"{b['zensical_edit_text_ratio']:.2f}", ""),
         ]
-    width = max(len(r[0]) for r in rows)
-    lines = [f"machine: {results['machine']}; builds: {b['modules']} modules × {b['editions']} editions × 2 "
-             f"audiences; medians of {b['runs']} runs (validation: {v['runs']})",
-             f"{'figure':<{width}}  {'value':>10}  target (aim)"]
-    for name, value, target in rows:
-        goal = ""
-        if target:
-            wanted, aim = TARGETS[target]
-            goal = wanted + (f" ({aim})" if aim else "")
-        lines.append(f"{name:<{width}}  {value:>10}  {goal}")
-    return "\n".join(lines) + "\n"
+    rows += pairing_rows(results["pairing"])
+    return format_rows(rows, f"machine: {results['machine']}; builds: {b['modules']} modules × {b['editions']} "
+                             f"editions × 2 audiences; medians of {b['runs']} runs (validation: {v['runs']})")
 
 
 def main() -> None:
@@ -95,15 +116,21 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=None, help="runs per build figure (default 5; quick 1)")
     parser.add_argument("--engine", action="append", dest="engines", choices=("mkdocs", "zensical"),
                         help="engines to compare (default: mkdocs, and zensical when installed)")
+    parser.add_argument("--only", choices=("pairing",), help="run only these figures")
     parser.add_argument("--json", type=Path, default=HERE / "out" / "results.json")
     args = parser.parse_args()
     engines = args.engines or (["mkdocs", "zensical"] if build_benchmark.zensical_available() else ["mkdocs"])
     runs = args.runs or (1 if args.quick else 5)
+    results = {"machine": machine(), "quick": args.quick}
     with tempfile.TemporaryDirectory() as work:
-        validation = validate_benchmark.measure(30 if args.quick else 300, 3 if args.quick else 7, Path(work))
-        builds = build_benchmark.measure(10 if args.quick else 60, 2 if args.quick else 4, runs, Path(work), engines)
-    results = {"machine": machine(), "quick": args.quick, "engines": engines, "validate": validation,
-               "build": builds}
+        if not args.only:
+            results["engines"] = engines
+            results["validate"] = validate_benchmark.measure(30 if args.quick else 300, 3 if args.quick else 7,
+                                                             Path(work))
+            results["build"] = build_benchmark.measure(10 if args.quick else 60, 2 if args.quick else 4, runs,
+                                                       Path(work), engines)
+        results["pairing"] = pairing_benchmark.measure(200 if args.quick else 2000, 150 if args.quick else 1500,
+                                                       runs, Path(work) / "pairing")
     print(table(results), end="")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -75,7 +75,8 @@ CODES: dict[str, Code] = {
         Code("agenda-minutes", _E, "A session's agenda does not add up to the session's minutes.", ""),
         Code("prerequisite-cycle", _E, "Modules require each other in a cycle.",
              "Remove one of the prerequisites so that the modules have an order."),
-        Code("unknown-learner-profile", _E, "An exercise variant names a learner profile the program does not declare.",
+        Code("unknown-learner-profile", _E, "An exercise variant or a participant names a learner profile the program "
+             "does not declare.",
              "Declare it in `learner_profiles` of program.yml, or use a declared one."),
         Code("unknown-country", _E, "An edition's country has no profile in `locales/countries/`.",
              "Create `locales/countries/<CC>.yml`."),
@@ -134,6 +135,37 @@ CODES: dict[str, Code] = {
              "List the country's holidays in `closed` of the edition, or set `holidays: ignore`."),
         Code("start-on-day-off", _W, "An edition starts on a public holiday, a weekend day or a closure.",
              "Start on a working day; the first session moves to the next one (or set `holidays: flag`)."),
+        # -- people's data: the participants and pair files of `rmkit pair` and `rmkit report`
+        Code("csv-syntax", _E, "A CSV file is malformed (a quote not closed, text after a quoted value).",
+             "Quote a value that holds a comma, a semicolon or a line break, and double the quotes inside it."),
+        Code("csv-fields", _E, "A CSV row has more or fewer values than the header has columns.",
+             "Quote values that hold the delimiter, or add the missing empty values."),
+        Code("unknown-column", _E, "A column of the participants file is not one rmkit reads.",
+             "Remove it: rmkit reads only the documented columns, so that nobody feeds it data the "
+             "pairing does not need."),
+        Code("duplicate-column", _E, "Two columns of a CSV header have the same name.", ""),
+        Code("missing-column", _E, "A required column is missing from a CSV header.", ""),
+        Code("missing-value", _E, "A required value is empty.", ""),
+        Code("unknown-role", _E, "A participant's role is neither `mentor` nor `mentee`.", ""),
+        Code("invalid-country", _E, "A country is not a two-letter ISO 3166 code.", "For example GB, FR, JP, IN."),
+        Code("invalid-language", _E, "A language is not a language code.", "For example en, fr, ja, hi, ar."),
+        Code("unknown-topic", _W, "A topic is not a module id of the program; it is matched as a free tag.",
+             "Use the module ids of program.yml, or spell a free tag the same way for mentors and mentees."),
+        Code("invalid-slot", _E, "An availability slot is not a day and a part of day.",
+             "Write slots as Mon-AM, Thu-PM or Fri-EV (Mon to Sun; AM, PM or EV), separated by semicolons."),
+        Code("invalid-number", _E, "A number is not a number of the expected kind.", ""),
+        Code("invalid-capacity", _E, "A mentor's capacity is not a whole number of mentees, 0 or more.", ""),
+        Code("unknown-person", _E, "An id (a manager, a request, a pair) names nobody in the participants file.", ""),
+        Code("request-ignored", _W, "A request names the person themselves or someone of the same role.", ""),
+        Code("manager-cycle", _E, "Managers form a cycle: someone is their own manager, directly or not.",
+             "Correct the manager_id values so that every chain of managers ends."),
+        Code("pair-conflict", _E, "Pinned or kept pairs give a mentee two mentors, or pinned pairs give a mentor "
+             "more mentees than their capacity.", "Keep one pair per mentee, or raise the mentor's capacity."),
+        Code("pin-breaks-rule", _E, "A pinned pair breaks a hard rule of the pairing.",
+             "Unpin it, or correct the participants' data if it is wrong."),
+        Code("kept-breaks-rule", _W, "A running pair kept with --keep breaks a hard rule or its mentor's capacity; "
+             "it is kept all the same.",
+             "Check with the pair whether it still works."),
     ]
 }
 
