@@ -116,19 +116,24 @@ CODES: dict[str, Code] = {
         Code("build-failed", _E, "The site engine failed to build a site.", ""),
         Code("engine-warning", _W, "The site engine warned while building a site (e.g. a broken link).",
              "Open the generated project under build/ to see the page it names."),
+        # -- people's data: the participants and pair files of `rmkit pair` and `rmkit report`
+        # (the same codes as issue-15's rmkit pair: at merge, keep one copy of each)
+        Code("csv-syntax", _E, "A CSV file is malformed (a quote not closed, text after a quoted value).",
+             "Quote a value that holds a comma, a semicolon or a line break, and double the quotes inside it."),
+        Code("csv-fields", _E, "A CSV row has more or fewer values than the header has columns.",
+             "Quote values that hold the delimiter, or add the missing empty values."),
+        Code("duplicate-column", _E, "Two columns of a CSV header have the same name.", ""),
+        Code("missing-column", _E, "A required column is missing from a CSV header.", ""),
+        Code("missing-value", _E, "A required value is empty.", ""),
+        Code("unknown-person", _E, "An id (a manager, a request, a pair) names nobody in the participants file.", ""),
         # -- evaluation responses (rmkit report): a row with an error is left out of the report
-        Code("unreadable-row", _E, "A row of a response file cannot be read as CSV, or has the wrong number of cells.",
-             "Open the file in a spreadsheet and export it again as CSV UTF-8."),
         Code("unknown-question", _E, "A response column is neither a template column nor a question of the program.",
              "Name it in the --map file: a template column, a question id, or ~ to leave it out on purpose."),
-        Code("duplicate-column", _E, "Two columns of a data file hold the same field.", ""),
-        Code("missing-column", _E, "A data file lacks a column the command needs.", ""),
-        Code("missing-value", _E, "A row of a data file lacks a value it needs.", ""),
         Code("answer-out-of-scale", _E, "An answer is not on its question's scale (1 to 5, or yes/no).", ""),
-        Code("duplicate-response", _E, "A respondent answered twice for the same module and session.", ""),
-        Code("unknown-respondent", _E, "A response's respondent is not in the participants file.",
-             "Use the person's `id` in the participants file of `rmkit pair`."),
-        Code("unknown-pair", _E, "A response names a pair the pairs file does not hold, or one the respondent is not in.", ""),
+        Code("duplicate-response", _E, "A respondent answered twice for the same module and session.",
+             "Keep one row per person, module and session."),
+        Code("unknown-pair", _E, "A response names a pair the pairs file does not hold, or one the respondent "
+             "is not in.", ""),
     ]
 }
 

@@ -312,7 +312,7 @@ class ReportFormats(Formats):
         return "" if value is None else format_percent(value, locale=self.locale)
 
     def mean(self, value: float | None) -> str:
-        return "" if value is None else format_decimal(round(value, 2), format="#,##0.0#", locale=self.locale)
+        return "" if value is None else format_decimal(round(value, 2), format="#,##0.0", locale=self.locale)
 
     def decimal(self, value: float) -> str:
         return format_decimal(value, format="#,##0.##", locale=self.locale)

@@ -12,7 +12,6 @@ of the report and counted under its reason, the rest is kept. Nothing is dropped
 
 from __future__ import annotations
 
-import csv
 import datetime
 import re
 from collections import Counter
@@ -22,6 +21,7 @@ from pathlib import Path
 from .evaluation import FIXED_COLUMNS, questions_of
 from .findings import Finding, finding
 from .loader import load_yaml
+from .participants import _csv_records, _read_text  # the same CSV reading as the participants file
 
 REQUIRED_COLUMNS = ("respondent_id", "module", "session_date")
 ROLES = ("mentor", "mentee")
@@ -111,13 +111,11 @@ def load_responses(files: list[tuple[Path, str]], program: dict, *, mapping: dic
     words.update({k.casefold(): v for k, v in (yes_no_words or {}).items()})
     checker = _RowChecker(program, questions, words, participants, pairs, result)
     for path, name in files:
-        rows, problems = _read_rows(path, name)
-        for problem in problems:
-            if problem.code == "unreadable-row":
-                result.rows += 1
-                _leave_out(result, problem)
-            else:
-                result.findings.append(problem)
+        rows, problems, unread = _read_rows(path, name)
+        result.findings += problems
+        if unread:
+            result.rows += unread
+            result.left_out["csv-syntax"] += unread
         if not rows:
             continue
         header, data = rows[0], rows[1:]
@@ -132,7 +130,7 @@ def load_responses(files: list[tuple[Path, str]], program: dict, *, mapping: dic
                 continue
             if len(row.cells) != len(header.cells):
                 _leave_out(result, finding(
-                    "unreadable-row", row.file, f"this row has {len(row.cells)} cells; the header has "
+                    "csv-fields", row.file, f"this row has {len(row.cells)} cells; the header has "
                     f"{len(header.cells)}", line=row.line, column=1))
                 continue
             checker.check(row, columns)
@@ -149,75 +147,26 @@ def _leave_out(result: Responses, problem: Finding) -> None:
     result.left_out[problem.code] += 1
 
 
-def _read_rows(path: Path, name: str) -> tuple[list[_Row], list[Finding]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return [], [finding("file-missing", name, f"cannot read file: {e.strerror}")]
-    if raw.startswith(b"\xef\xbb\xbf"):  # Excel and Microsoft Forms write one; harmless in a CSV
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        return [], [finding("file-not-utf8", name, f"byte 0x{raw[e.start]:02x} is not valid UTF-8", line=line,
-                            column=column, hint="Export the file as CSV UTF-8, or save it as UTF-8.")]
-    lines = text.splitlines(keepends=True)
-    if not lines:
-        return [], [finding("file-empty", name, "the file holds no header row", line=1, column=1,
-                            hint="Start from evaluation-template.csv: a header row, then one row per answer.")]
-    delimiter = _delimiter(lines[0])
-    rows, findings = [], []
-    consumed: list[str] = []
-
-    def feed():
-        for line in lines:
-            consumed.append(line)
-            yield line
-
-    reader = csv.reader(feed(), delimiter=delimiter, strict=True)
-    line_number = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            findings.append(finding("unreadable-row", name, f"cannot read this row: {e}", line=line_number, column=1,
-                                    hint="A quoted cell must end with a quote; a quote inside it is written twice."))
-            line_number += len(consumed)
-            consumed.clear()
-            continue
-        record = "".join(consumed)
-        start, line_number = line_number, line_number + len(consumed)
-        consumed.clear()
-        if not cells or (len(cells) == 1 and not cells[0].strip()):
-            continue  # a blank line holds no row
-        rows.append(_Row(name, start, [c.strip() for c in cells], _cell_positions(record, delimiter, start)))
-    return rows, findings
-
-
-def _delimiter(header: str) -> str:
-    """Comma, or the semicolon of spreadsheets set to a language with a decimal comma."""
-    return ";" if header.count(";") > header.count(",") else ","
-
-
-def _cell_positions(record: str, delimiter: str, line: int) -> list[tuple[int, int]]:
-    positions, column, quoted, at_start = [(line, 1)], 1, False, True
-    for ch in record:
-        if ch == '"' and (quoted or at_start):
-            quoted = not quoted
-        elif ch == delimiter and not quoted:
-            positions.append((line, column + 1))
-            column += 1
-            at_start = True
-            continue
-        elif ch == "\n":
-            line, column = line + 1, 0
-        at_start = False
-        column += 1
-    return positions
+def _read_rows(path: Path, name: str) -> tuple[list[_Row], list[Finding], int]:
+    """The file's records with the position of every cell (the CSV reading of the participants
+    file), the findings, and how many lines could not be read (after a CSV syntax error)."""
+    findings: list[Finding] = []
+    text = _read_text(path, name, findings)
+    if text is None:
+        return [], findings, 0
+    records = _csv_records(text, name, findings)
+    unread = 0
+    if records is None:  # the reader stops at a syntax error: keep what comes before it
+        error = findings[-1]
+        lines = text.splitlines(keepends=True)
+        unread = sum(1 for line in lines[error.line - 1:] if line.strip())
+        records = _csv_records("".join(lines[:error.line - 1]), name, []) or []
+    rows = [_Row(name, record[0][1], [value.strip() for value, _, _ in record],
+                 [(line, column) for _, line, column in record]) for record in records]
+    if not rows and not findings:
+        findings.append(finding("file-empty", name, "the file holds no header row", line=1, column=1,
+                                hint="Start from evaluation-template.csv: a header row, then one row per answer."))
+    return rows, findings, unread
 
 
 def _columns(header: _Row, mapping: dict, program: dict, questions: dict,
@@ -286,8 +235,8 @@ class _RowChecker:
         if self.participants is not None:
             person = self.participants.get(respondent)
             if person is None:
-                return at("respondent_id", "unknown-respondent", f"'{respondent}' is not a person of the "
-                          "participants file")
+                return at("respondent_id", "unknown-person", f"respondent '{respondent}' is not a person of the "
+                          "participants file", hint="Use the person's `id` in the participants file of `rmkit pair`.")
         role = value("role").casefold() or (getattr(person, "role", "") or "")
         if role not in ROLES:
             return at("role", "invalid-value", f"role '{value('role')}' is neither mentor nor mentee"
