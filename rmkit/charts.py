@@ -34,6 +34,7 @@ SETTINGS = {
 }
 ROW_HEIGHT = 0.36  # inches per bar
 _XML_PROLOGUE = re.compile(r"^<\?xml[^>]*>\s*<!DOCTYPE[^>]*>\s*", re.S)
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 _SIZE = re.compile(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"')
 
 
@@ -95,7 +96,7 @@ class Charts:
             figure.tight_layout(pad=0.4)
             buffer = io.StringIO()
             figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-        svg = _XML_PROLOGUE.sub("", buffer.getvalue())
+        svg = _METADATA.sub("", _XML_PROLOGUE.sub("", buffer.getvalue()))
         # Scales with the page; an image with a name for screen readers (the table holds the numbers).
         svg = _SIZE.sub(r'<svg \1', svg, count=1)
         svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" class="chart" ', 1)

@@ -265,7 +265,7 @@ class _RowChecker:
             file, line = self.seen[key]
             return finding("duplicate-response", row.file, f"a second response from the same respondent for module "
                            f"'{module}' on {session_date.isoformat()}; the first is at {file}:{line}",
-                           line=row.line, column=1, hint="Keep one row per person and session.")
+                           line=row.line, column=1)
         self.seen[key] = (row.file, row.line)
         return Response(row.file, row.line, respondent, pair, role, module, session_date, answers)
 
