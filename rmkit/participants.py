@@ -48,7 +48,6 @@ PAIR_COLUMNS = ("mentor_id", "mentee_id")
 _SLOT = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)-(am|pm|ev)$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _BAD_ID = re.compile(r"[\s;,]")
-_MODULE_LIKE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 
 
 @dataclass(frozen=True)
@@ -403,10 +402,10 @@ class _Checker:
             topic = topic if self.modules is not None and topic in self.modules else topic.casefold()
             if self.modules is not None and topic not in self.modules and topic not in self.unknown_topics:
                 self.unknown_topics.add(topic)
-                # Free tags ("excel") are welcome; a tag shaped like a module id, or close to one,
-                # was most likely meant as one.
+                # Free tags ("excel", "power-bi") are welcome; a tag close to a module id was
+                # most likely meant as one.
                 near = difflib.get_close_matches(topic, sorted(self.modules), n=1)
-                if near or _MODULE_LIKE.match(topic):
+                if near:
                     self.report("unknown-topic", row, "topics",
                                 f"topic '{topic}' is not a module of the program: it is matched as a free tag"
                                 + (f" (did you mean '{near[0]}'?)" if near else ""))

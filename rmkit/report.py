@@ -233,12 +233,13 @@ def analyse(responses: Responses, program: dict, modules: list[dict], *, min_gro
     rates, pair_count = None, None
     if pairs is not None:
         pair_count = len(pairs)
+        paired = {"mentor": {p[0] for p in pairs}, "mentee": {p[1] for p in pairs}}
         rates = []
         for module in shown_modules:
             for role in ROLES:
-                expected = 0 if role == "mentee" and for_mentors_only("module", module) else len(pairs)
-                received = len({r.pair for r in kept if r.module == module["id"] and r.role == role and r.pair})
-                rates.append(Rate(module, role, received, expected))
+                expected = set() if role == "mentee" and for_mentors_only("module", module) else paired[role]
+                received = {r.respondent for r in kept if r.module == module["id"] and r.role == role} & expected
+                rates.append(Rate(module, role, len(received), len(expected)))
 
     follow_ups, without_pair = follow_up(kept, questions)
     free_texts = []

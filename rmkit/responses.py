@@ -279,9 +279,8 @@ class _RowChecker:
                 return f"!the respondent is not the {role} of pair {int(given)}"
             return str(int(given))
         found = [str(n) for n, pair in enumerate(self.pairs, 1) if pair[side] == respondent]
-        if len(found) > 1:
-            return f"!the respondent is in {len(found)} pairs: say which in pair_id"
-        return found[0] if found else None
+        # A mentor of two mentees answers for one of them: only pair_id can say which.
+        return found[0] if len(found) == 1 else None
 
     def _answer(self, question: dict, text: str):
         scale = question.get("scale")
