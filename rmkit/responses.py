@@ -260,7 +260,7 @@ class _RowChecker:
             if parsed is None:
                 return at(qid, "answer-out-of-scale", _scale_message(question, text))
             answers[qid] = parsed
-        key = (respondent, module, session_date)
+        key = (respondent, pair, module, session_date)  # a mentor of two mentees meets each of them
         if key in self.seen:
             file, line = self.seen[key]
             return finding("duplicate-response", row.file, f"a second response from the same respondent for module "
