@@ -46,6 +46,15 @@ class Charts:
 
     def distribution(self, rows: list[tuple[str, list[float]]], legend: list[str], title: str) -> Markup:
         """A 100 % stacked bar per row: the share of each rating, 1 to 5."""
+        with matplotlib.rc_context(SETTINGS):  # fonts are chosen when each text is made
+            return self._distribution(rows, legend, title)
+
+    def shares(self, rows: list[tuple[str, float]], title: str) -> Markup:
+        """One bar per row: a share from 0 to 100 %, with its value at the end of the bar."""
+        with matplotlib.rc_context(SETTINGS):
+            return self._shares(rows, title)
+
+    def _distribution(self, rows, legend, title) -> Markup:
         figure, axes = self._figure(len(rows), legend=True)
         labels = [label for label, _ in rows]
         starts = [0.0] * len(rows)
@@ -59,43 +68,39 @@ class Charts:
                     handlelength=1.2, columnspacing=1.0, reverse=self.rtl)
         return self._svg(figure, title)
 
-    def shares(self, rows: list[tuple[str, float]], title: str) -> Markup:
-        """One bar per row: a share from 0 to 100 %, with its value at the end of the bar."""
+    def _shares(self, rows, title) -> Markup:
         figure, axes = self._figure(len(rows))
         axes.barh(range(len(rows)), [share for _, share in rows], color=ACCENT, height=0.6)
         for y, (_, share) in enumerate(rows):
-            axes.text(share + 0.01 if not self.rtl else share + 0.01, y, self.fmt.percent(share),
-                      va="center", ha="left" if not self.rtl else "right", fontsize=8)
+            # Just past the end of the bar, whichever way the axis runs.
+            axes.text(share + 0.01, y, self.fmt.percent(share), va="center", ha="right" if self.rtl else "left",
+                      fontsize=8)
         self._finish(axes, [label for label, _ in rows])
         return self._svg(figure, title)
 
     def _figure(self, count: int, legend: bool = False):
-        with matplotlib.rc_context(SETTINGS):
-            figure = Figure(figsize=(7.0, 0.7 + ROW_HEIGHT * max(count, 1) + (0.35 if legend else 0)))
-            FigureCanvasSVG(figure)
-            axes = figure.add_subplot()
-        return figure, axes
+        figure = Figure(figsize=(7.0, 0.7 + ROW_HEIGHT * max(count, 1) + (0.35 if legend else 0)))
+        FigureCanvasSVG(figure)
+        return figure, figure.add_subplot()
 
     def _finish(self, axes, labels: list[str]) -> None:
-        with matplotlib.rc_context(SETTINGS):
-            axes.set_xlim(0, 1.0)
-            axes.set_ylim(len(labels) - 0.5, -0.5)  # first row on top
-            axes.yaxis.set_major_locator(FixedLocator(range(len(labels))))
-            axes.set_yticklabels([_short(label) for label in labels])
-            axes.xaxis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1.0]))
-            axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: self.fmt.percent(value)))
-            axes.spines[["top", "right", "left"]].set_visible(False)
-            axes.tick_params(axis="y", length=0)
-            if self.rtl:  # bars grow from the right, labels on the right, as the page reads
-                axes.invert_xaxis()
-                axes.yaxis.tick_right()
-                axes.spines[["right"]].set_visible(False)
+        axes.set_xlim(0, 1.0)
+        axes.set_ylim(len(labels) - 0.5, -0.5)  # first row on top
+        axes.yaxis.set_major_locator(FixedLocator(range(len(labels))))
+        axes.set_yticklabels([_short(label) for label in labels])
+        axes.xaxis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1.0]))
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: self.fmt.percent(value)))
+        axes.spines[["top", "right", "left"]].set_visible(False)
+        axes.tick_params(axis="y", length=0)
+        if self.rtl:  # bars grow from the right, labels on the right, as the page reads
+            axes.invert_xaxis()
+            axes.yaxis.tick_right()
+            axes.spines[["right"]].set_visible(False)
 
     def _svg(self, figure, title: str) -> Markup:
-        with matplotlib.rc_context(SETTINGS):
-            figure.tight_layout(pad=0.4)
-            buffer = io.StringIO()
-            figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        figure.tight_layout(pad=0.4)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
         svg = _METADATA.sub("", _XML_PROLOGUE.sub("", buffer.getvalue()))
         # Scales with the page; an image with a name for screen readers (the table holds the numbers).
         svg = _SIZE.sub(r'<svg \1', svg, count=1)

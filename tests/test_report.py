@@ -516,3 +516,22 @@ def test_the_pdf_fetches_no_url(tmp_path):
         server.shutdown()
         server.server_close()
     assert pdf.startswith(b"%PDF") and requests == []
+
+
+# -- the bundled example ------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_bundled_example_reports_without_finding_and_hides_small_segments(bundled_project, tmp_path):
+    example = ROOT / "examples"
+    outcome = make_report(bundled_project, [example / "evaluation" / "responses.csv"],
+                          participants=example / "pairing" / "participants.csv",
+                          pairs=example / "evaluation" / "pairs.csv", out=tmp_path / "report")
+    assert outcome.findings == [] and outcome.report.responses.left_out_rows == 0
+    assert [p.name for p in outcome.written] == ["index.html", "report.pdf"]
+    cells = [c for tables in outcome.report.segments.values() for t in tables for c in t.rows if c.answers]
+    assert any(c.shown for c in cells) and any(c.reason == "small" for c in cells)
+    assert all(c.people >= 5 for c in cells if c.shown)
+    assert [f.pair for f in outcome.report.follow_ups]  # the example has pairs to talk to
+    forms = make_report(bundled_project, [example / "evaluation" / "forms-export.csv"],
+                        map_file=example / "evaluation" / "forms-map.yml", out=tmp_path / "forms", pdf=False)
+    assert forms.findings == [] and len(forms.report.responses.kept) == 14
