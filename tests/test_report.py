@@ -479,6 +479,7 @@ def test_an_unknown_language_is_a_usage_error(bundled_project, responses_file, c
     assert "no edition is in language 'de'" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_the_pdf_is_written_and_fetches_nothing(bundled_project, responses_file, tmp_path):
     from pypdf import PdfReader
 
