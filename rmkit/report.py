@@ -337,12 +337,19 @@ def render_report(project, report: Report, language: str, locale, direction: str
 
 
 def write_report(html: str, out: Path, *, pdf: bool = True) -> list[Path]:
-    """`out/index.html` and `out/report.pdf`; each file is written whole or not at all."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = [_write_atomically(out / "index.html", html.encode("utf-8"))]
+    """`out/index.html` and `out/report.pdf`, both made before either is written, each whole."""
+    from .findings import RmkitError, finding
+
+    files = {"index.html": html.encode("utf-8")}
     if pdf:
-        written.append(_write_atomically(out / "report.pdf", _write_pdf(html, out)))
-    return written
+        try:
+            files["report.pdf"] = _write_pdf(html, out)
+        except Exception as e:  # WeasyPrint's own errors: say so, write nothing
+            raise RmkitError([finding("build-failed", (out / "report.pdf").as_posix(),
+                                      f"the PDF could not be made: {type(e).__name__}: {e}",
+                                      hint="Run again with --no-pdf to write the HTML page only.")]) from None
+    out.mkdir(parents=True, exist_ok=True)
+    return [_write_atomically(out / name, data) for name, data in files.items()]
 
 
 def _write_atomically(path: Path, data: bytes) -> Path:
@@ -434,8 +441,10 @@ def make_report(root: Path, response_files: list[Path], *, map_file: Path | None
     people = None
     if participants is not None:
         loaded, found = load_participants(participants, source, file=participants.as_posix())
+        if any(f.is_error for f in found):  # breakdowns and checks need every person: no report without them
+            raise RmkitError(sorted(found, key=sort_key))
         problems += found
-        people = {p.id: p for p in loaded} if not any(f.is_error for f in found) else None
+        people = {p.id: p for p in loaded}
     pair_rows = None
     if pairs is not None:
         pair_rows, found = load_pairs(pairs, file=pairs.as_posix())

@@ -536,3 +536,12 @@ def test_the_bundled_example_reports_without_finding_and_hides_small_segments(bu
     forms = make_report(bundled_project, [example / "evaluation" / "forms-export.csv"],
                         map_file=example / "evaluation" / "forms-map.yml", out=tmp_path / "forms", pdf=False)
     assert forms.findings == [] and len(forms.report.responses.kept) == 14
+
+
+def test_a_participants_file_with_errors_stops_the_report(bundled_project, responses_file, tmp_path, capsys):
+    participants = tmp_path / "participants.csv"
+    participants.write_text(PARTICIPANTS.replace("m2,Ben,mentor", "m2,Ben,leader"), encoding="utf-8")
+    assert main(["-C", str(bundled_project), "report", str(responses_file), "--participants", str(participants),
+                 "--out", str(tmp_path / "r"), "--no-pdf"]) == 1
+    assert f"{participants.as_posix()}:3:8: error[unknown-role]" in capsys.readouterr().out
+    assert not (tmp_path / "r").exists()
