@@ -159,7 +159,7 @@ def _read_rows(path: Path, name: str) -> tuple[list[_Row], list[Finding], int]:
     if records is None:  # the reader stops at a syntax error: keep what comes before it
         error = findings[-1]
         lines = text.splitlines(keepends=True)
-        unread = sum(1 for line in lines[error.line - 1:] if line.strip())
+        unread = sum(1 for line in lines[error.line - 1:] if line.strip()) - (error.line == 1)  # not the header
         records = _csv_records("".join(lines[:error.line - 1]), name, []) or []
     rows = [_Row(name, record[0][1], [value.strip() for value, _, _ in record],
                  [(line, column) for _, line, column in record]) for record in records]

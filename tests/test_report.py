@@ -545,3 +545,13 @@ def test_a_participants_file_with_errors_stops_the_report(bundled_project, respo
                  "--out", str(tmp_path / "r"), "--no-pdf"]) == 1
     assert f"{participants.as_posix()}:3:8: error[unknown-role]" in capsys.readouterr().out
     assert not (tmp_path / "r").exists()
+
+
+def test_a_quote_left_open_keeps_the_rows_before_it(program, tmp_path):
+    path = write(tmp_path / "responses.csv", [HEADER] + rows_of(K, "2027-02-09", {"m1": KICKOFF["m1"]})
+                 + ['m2,,mentor,kickoff-and-pair-agreement,2027-02-09,4,4,yes,yes,"Longer, please',
+                    "m3,,mentor,kickoff-and-pair-agreement,2027-02-09,4,3,no,yes,"])
+    responses = load_responses([(path, "responses.csv")], program.program.data)
+    assert [(f.code, f.line) for f in responses.findings] == [("csv-syntax", 3)]
+    assert [r.respondent for r in responses.kept] == ["m1"]
+    assert (responses.rows, dict(responses.left_out)) == (3, {"csv-syntax": 2})
