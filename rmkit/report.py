@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.numbers import format_decimal, format_percent
-from markupsafe import Markup
-
 from .evaluation import questions_of
 from .formats import Formats
 from .model import for_mentors_only
@@ -102,10 +100,6 @@ class Table:
     rows: list[Cell]
     total: Cell
     labels: dict[str, str]  # cell key → label shown
-
-    @property
-    def hidden(self) -> int:
-        return sum(1 for c in self.rows if not c.shown)
 
     def chart_rows(self) -> list[tuple[str, list[float] | float]]:
         """(label, the shares of ratings 1 to 5 | the share of yes) of every cell shown."""
@@ -206,8 +200,7 @@ def segment_of(person, segment: str) -> str:
 
 
 def analyse(responses: Responses, program: dict, modules: list[dict], *, min_group: int = DEFAULT_MIN_GROUP,
-            participants: dict | None = None, pairs: list | None = None,
-            segment_labels=None) -> Report:
+            participants: dict | None = None, pairs: list | None = None) -> Report:
     """Every figure of the report; `program` and `modules` in the report's language."""
     kept = responses.kept
     questions = questions_of(program)
@@ -227,8 +220,7 @@ def analyse(responses: Responses, program: dict, modules: list[dict], *, min_gro
             def key_of(r, segment=segment):
                 return segment_of(participants.get(r.respondent), segment)
             keys = sorted({segment_of(p, segment) for p in participants.values()}, key=_segment_order(segment))
-            labels = (segment_labels or {}).get(segment, {})
-            segments[segment] = [_table(kept, q, segment, key_of, keys, labels, min_group) for q in scored]
+            segments[segment] = [_table(kept, q, segment, key_of, keys, {}, min_group) for q in scored]
 
     rates, pair_count = None, None
     if pairs is not None:
@@ -315,9 +307,6 @@ class ReportFormats(Formats):
     def mean(self, value: float | None) -> str:
         return "" if value is None else format_decimal(round(value, 2), format="#,##0.0", locale=self.locale)
 
-    def decimal(self, value: float) -> str:
-        return format_decimal(value, format="#,##0.##", locale=self.locale)
-
 
 # -- the page ----------------------------------------------------------------------------------
 
@@ -332,7 +321,7 @@ def render_report(project, report: Report, language: str, locale, direction: str
     fmt = ReportFormats(locale)
     context = {"report": report, "fmt": fmt, "language": language, "direction": direction,
                "chart": charts.Charts(fmt, direction), "modules_by_id": {m["id"]: m for m in report.modules},
-               "questions_by_id": {q["id"]: q for q in report.questions}, "Markup": Markup}
+               "questions_by_id": {q["id"]: q for q in report.questions}}
     return Renderer(project)._render(REPORT_TEMPLATE, context, language)
 
 

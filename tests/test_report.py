@@ -7,7 +7,6 @@ pairs (m1, e1) … (m6, e6).
 
 from __future__ import annotations
 
-import csv
 import datetime
 import json
 import re
@@ -21,7 +20,6 @@ from rmkit.cli import main
 from rmkit.evaluation import template_csv
 from rmkit.findings import CODES
 from rmkit.report import Cell, analyse, follow_up, make_report, suppress
-from rmkit.reporters import REPORTERS
 from rmkit.responses import Response, load_responses
 from rmkit.validate import validate_project
 
