@@ -125,11 +125,11 @@ def question(tables, qid):
 # -- collect ------------------------------------------------------------------------------------
 
 def test_the_template_has_the_fixed_columns_then_one_per_question(program):
-    assert template_csv(program.program.data) == HEADER + "\r\n"
+    assert template_csv(program.program.data) == HEADER + "\n"
 
 
 @pytest.mark.slow
-def test_each_dated_edition_offers_the_template_and_the_mentor_page_links_to_it(tmp_path):
+def test_each_dated_edition_offers_the_template_and_the_mentor_guide_links_to_its_copy(tmp_path):
     from rmkit.build import build
 
     root = starter_project(tmp_path)
@@ -141,10 +141,16 @@ def test_each_dated_edition_offers_the_template_and_the_mentor_page_links_to_it(
     result = build(root, out=tmp_path / "site", jobs=1)
     assert not result.findings, result.findings
     template = tmp_path / "site" / "en-GB" / "evaluation-template.csv"
-    assert template.read_bytes() == (b"respondent_id,pair_id,role,module,session_date,usefulness,keep-going\r\n")
+    assert template.read_bytes() == (b"respondent_id,pair_id,role,module,session_date,usefulness,keep-going\n")
     page = (tmp_path / "site" / "en-GB" / "mentor" / "evaluation.html").read_text(encoding="utf-8")
-    assert 'href="../evaluation-template.csv"' in page
-    assert "evaluation-template.csv" not in (tmp_path / "site" / "en-GB" / "mentee" / "index.html").read_text()
+    assert 'href="evaluation-template.csv"' in page
+    assert (tmp_path / "site" / "en-GB" / "mentor" / "evaluation-template.csv").read_bytes() == template.read_bytes()
+    assert not list((tmp_path / "site" / "en-GB" / "mentee").rglob("evaluation-template.csv"))
+    # An edition without a date offers no template, and its evaluation page does not link to one.
+    replace_once(root / "locales" / "editions.yml", "\n    start_date: 2027-01-11", "")
+    assert not build(root, out=tmp_path / "undated", jobs=1).findings
+    assert not list((tmp_path / "undated").rglob("evaluation-template.csv"))
+    assert "evaluation-template.csv" not in (tmp_path / "undated" / "en-GB" / "mentor" / "evaluation.html").read_text()
 
 
 # -- the figures --------------------------------------------------------------------------------
