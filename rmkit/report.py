@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from babel.dates import format_interval
 from babel.numbers import format_decimal, format_percent
 from .evaluation import questions_of
 from .formats import Formats
@@ -303,6 +304,12 @@ class ReportFormats(Formats):
 
     def percent(self, value: float | None) -> str:
         return "" if value is None else format_percent(value, locale=self.locale)
+
+    def period(self, first: datetime.date, last: datetime.date) -> str:
+        """'9 February – 9 March 2027', as the locale writes a range of dates."""
+        if first == last:
+            return self.date(first)
+        return format_interval(first, last, skeleton="yMMMMd", locale=self.locale)
 
     def mean(self, value: float | None) -> str:
         return "" if value is None else format_decimal(round(value, 2), format="#,##0.0", locale=self.locale)

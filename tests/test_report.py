@@ -463,7 +463,7 @@ def test_a_report_in_french(bundled_project, responses_file, people, tmp_path):
     html = (tmp_path / "fr" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="fr" dir="ltr">' in html
     assert "<h1>Rapport d’évaluation</h1>" in html
-    assert "9 février 2027 – 9 mars 2027" in html
+    assert "9 févr.\u2009–\u20099 mars 2027" in html  # a range of dates, as Babel writes it in French
     assert "<td><strong>4,1</strong></td>" in html  # 49 / 12, with a decimal comma
     assert "83\u00a0%" in html  # objectives met at kickoff: 10 of 12
     assert "Binôme 1" in html
