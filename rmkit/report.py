@@ -382,9 +382,17 @@ class Outcome:
 
     def summary(self) -> str:
         responses = self.report.responses
-        files = ", ".join(p.as_posix() for p in self.written)
+        files = ", ".join(_shown(p) for p in self.written)
         return (f"wrote {files}: {len(responses.kept)} of {responses.rows} response row(s) reported, "
                 f"{responses.left_out_rows} left out")
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def report_language(project, language: str | None):
