@@ -559,3 +559,30 @@ def test_a_quote_left_open_keeps_the_rows_before_it(program, tmp_path):
     assert [(f.code, f.line) for f in responses.findings] == [("csv-syntax", 3)]
     assert [r.respondent for r in responses.kept] == ["m1"]
     assert (responses.rows, dict(responses.left_out)) == (3, {"csv-syntax": 2})
+
+
+def test_pair_ids_are_rows_of_the_pairs_file_and_must_hold_the_respondent(program, tmp_path, people):
+    from rmkit.participants import load_pairs
+
+    pairs, _ = load_pairs(people[1])
+    path = write(tmp_path / "responses.csv", [
+        HEADER,
+        "m1,,mentor,kickoff-and-pair-agreement,2027-02-09,4,4,yes,yes,",   # pair 1, found from m1
+        "e2,2,mentee,kickoff-and-pair-agreement,2027-02-09,4,4,yes,yes,",  # pair 2, as written
+        "e3,9,mentee,kickoff-and-pair-agreement,2027-02-09,4,4,yes,yes,",  # no ninth pair
+        "m4,5,mentor,kickoff-and-pair-agreement,2027-02-09,4,4,yes,yes,",  # m4 is not in pair 5
+    ])
+    responses = load_responses([(path, "responses.csv")], program.program.data, pairs=pairs)
+    assert [(r.respondent, r.pair) for r in responses.kept] == [("m1", "1"), ("e2", "2")]
+    assert [(f.code, f.line, f.column, f.message) for f in responses.findings] == [
+        ("unknown-pair", 4, 4, "pair '9' is not a row of the pairs file, which holds 6 pair(s)"),
+        ("unknown-pair", 5, 4, "the respondent is not the mentor of pair 5")]
+
+
+def test_a_file_without_a_needed_column_leaves_its_rows_out_with_one_finding(program, tmp_path):
+    path = write(tmp_path / "responses.csv", ["respondent_id,role,session_date,usefulness",
+                                              "m1,mentor,2027-02-09,4", "m2,mentor,2027-02-09,5"])
+    responses = load_responses([(path, "responses.csv")], program.program.data)
+    assert [(f.code, f.line, f.message) for f in responses.findings] == [
+        ("missing-column", 1, "the file has no column 'module': its 2 row(s) are left out")]
+    assert (responses.kept, responses.rows, dict(responses.left_out)) == ([], 2, {"missing-column": 2})
