@@ -586,3 +586,12 @@ def test_a_file_without_a_needed_column_leaves_its_rows_out_with_one_finding(pro
     assert [(f.code, f.line, f.message) for f in responses.findings] == [
         ("missing-column", 1, "the file has no column 'module': its 2 row(s) are left out")]
     assert (responses.kept, responses.rows, dict(responses.left_out)) == ([], 2, {"missing-column": 2})
+
+
+def test_free_text_reaches_the_page_as_text(bundled_project, tmp_path):
+    lines = [HEADER] + [f"m{i},,mentor,kickoff-and-pair-agreement,2027-02-09,4,4,yes,yes,"
+                        f"\"<script>alert({i})</script> & <b>more</b>\"" for i in range(1, 6)]
+    make_report(bundled_project, [write(tmp_path / "responses.csv", lines)], out=tmp_path / "r", pdf=False)
+    html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert "<li>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;more&lt;/b&gt;</li>" in html
+    assert "<script" not in html and "<b>" not in html
