@@ -22,6 +22,7 @@ from pathlib import Path
 
 from babel.dates import format_interval
 from babel.numbers import format_decimal, format_percent
+
 from .evaluation import questions_of
 from .formats import Formats
 from .model import for_mentors_only
@@ -328,7 +329,8 @@ def render_report(project, report: Report, language: str, locale, direction: str
     fmt = ReportFormats(locale)
     context = {"report": report, "fmt": fmt, "language": language, "direction": direction,
                "chart": charts.Charts(fmt, direction), "modules_by_id": {m["id"]: m for m in report.modules},
-               "questions_by_id": {q["id"]: q for q in report.questions}}
+               "questions_by_id": {q["id"]: q for q in report.questions},
+               "objectives_question": OBJECTIVES_QUESTION}
     return Renderer(project)._render(REPORT_TEMPLATE, context, language)
 
 

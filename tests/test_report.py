@@ -324,6 +324,12 @@ def test_the_page_lists_pairs_to_follow_up_by_pair_id(bundled_project, responses
     assert "Mentor answered no" not in section
     assert "Mentee answered no to continuing, after Kickoff and pair agreement (9 February 2027)." in section
     assert "Mentee rated “How useful was this session for your work?” 1 or 2 twice in a row" in section
+    # Each section says which Kirkpatrick level it speaks to; objectives reached are learning.
+    levels = re.findall(r'<h[23][^>]*>([^<]*)</h[23]>\s*(?:<p>[^<]*</p>\s*)?<p class="level">Kirkpatrick level (\d)', html)
+    assert levels == [("Response rate", "1"), ("Ratings", "1"),
+                      ("Did you reach this session&#39;s objectives, as described in the self-assessment?", "2"),
+                      ("Do you want to continue with this pair?", "1"), ("By segment", "1"),
+                      ("Pairs to follow up", "1"), ("In their own words", "1")]
 
 
 # -- bad input ----------------------------------------------------------------------------------
