@@ -599,5 +599,5 @@ def test_free_text_reaches_the_page_as_text(bundled_project, tmp_path):
                         f"\"<script>alert({i})</script> & <b>more</b>\"" for i in range(1, 6)]
     make_report(bundled_project, [write(tmp_path / "responses.csv", lines)], out=tmp_path / "r", pdf=False)
     html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
-    assert "<li>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;more&lt;/b&gt;</li>" in html
+    assert "<li dir=\"auto\">&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;more&lt;/b&gt;</li>" in html
     assert "<script" not in html and "<b>" not in html
