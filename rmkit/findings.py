@@ -134,19 +134,20 @@ CODES: dict[str, Code] = {
              "Use the module ids of program.yml, or spell a free tag the same way for mentors and mentees."),
         Code("invalid-slot", _E, "An availability slot is not a day and a part of day.",
              "Write slots as Mon-AM, Thu-PM or Fri-EV (Mon to Sun; AM, PM or EV), separated by semicolons."),
-        Code("invalid-timezone", _E, "A time zone is not an IANA time zone.",
-             "Use names such as Europe/Paris, Asia/Tokyo or Asia/Kolkata."),
+        Code("unknown-timezone", _E, "A time zone is not an IANA time zone name.",
+             "Use a name such as `Europe/Paris`, `Asia/Tokyo` or `America/New_York`."),
         Code("invalid-number", _E, "A number is not a number of the expected kind.", ""),
         Code("invalid-capacity", _E, "A mentor's capacity is not a whole number of mentees, 0 or more.", ""),
         Code("unknown-person", _E, "An id (a manager, a request, a pair) names nobody in the participants file.", ""),
         Code("request-ignored", _W, "A request names the person themselves or someone of the same role.", ""),
         Code("manager-cycle", _E, "Managers form a cycle: someone is their own manager, directly or not.",
              "Correct the manager_id values so that every chain of managers ends."),
-        Code("pair-conflict", _E, "Pinned or kept pairs give a mentee two mentors, or a mentor more mentees than "
-             "their capacity.", "Keep one pair per mentee, or raise the mentor's capacity."),
+        Code("pair-conflict", _E, "Pinned or kept pairs give a mentee two mentors, or pinned pairs give a mentor "
+             "more mentees than their capacity.", "Keep one pair per mentee, or raise the mentor's capacity."),
         Code("pin-breaks-rule", _E, "A pinned pair breaks a hard rule of the pairing.",
              "Unpin it, or correct the participants' data if it is wrong."),
-        Code("kept-breaks-rule", _W, "A running pair kept with --keep breaks a hard rule; it is kept all the same.",
+        Code("kept-breaks-rule", _W, "A running pair kept with --keep breaks a hard rule or its mentor's capacity; "
+             "it is kept all the same.",
              "Check with the pair whether it still works."),
         # -- evaluation responses (rmkit report): a row with an error is left out of the report
         Code("unknown-question", _E, "A response column is neither a template column nor a question of the program.",

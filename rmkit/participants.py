@@ -201,7 +201,8 @@ def _csv_table(text: str, file: str, findings: list[Finding]) -> _Table | None:
                                 hint="Write a header line first, e.g. `id,name,role,...`."))
         return None
     header, *body = records
-    columns = [value.strip() for value, _, _ in header]
+    # Spreadsheets capitalise headers ("Name", "Role"): column names are matched case-insensitively.
+    columns = [value.strip().lower() for value, _, _ in header]
     rows = []
     for record in body:
         broken = len(record) != len(columns)
@@ -427,7 +428,7 @@ class _Checker:
                 slots.append(canonical)
         timezone = values["timezone"]
         if timezone and timezone not in _time_zones():
-            self.report("invalid-timezone", row, "timezone", f"'{timezone}' is not an IANA time zone")
+            self.report("unknown-timezone", row, "timezone", f"'{timezone}' is not an IANA time zone")
         tenure = None
         if values["tenure_years"]:
             try:
