@@ -27,6 +27,7 @@ from pathlib import Path
 from .cache import (SiteRecord, config_digest, engine_fingerprint, read_manifest, site_digest,
                     write_if_changed, write_manifest)
 from .catalogs import load_translations
+from .evaluation import write_templates as write_evaluation_templates
 from .findings import Finding, RmkitError, UsageError, finding
 from .project import Project
 from .render import AUDIENCES, Renderer, SiteProject
@@ -133,6 +134,7 @@ def build(root: Path | str, *, out: Path | None = None, editions: list[str] | No
         _stop_on(warnings, strict)
         built = [o for o in outcomes if o.status != "unchanged"]
         _swap_in(staging, out, [o.name for o in built], landing)
+        write_evaluation_templates(out, selected)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     manifest = dict(plan.manifest)

@@ -18,7 +18,7 @@ from .reporters import REPORTERS
 # The commands, in the order `rmkit --help` lists them: each is a module of rmkit.commands
 # with `add_parser(commands)` and `run(args, root) -> int`.
 COMMANDS = ("validate", "build", "serve", "init", "schema", "codes", "editions", "i18n", "package",
-            "pair")
+            "pair", "report")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -166,6 +166,14 @@ CODES: dict[str, Code] = {
         Code("kept-breaks-rule", _W, "A running pair kept with --keep breaks a hard rule or its mentor's capacity; "
              "it is kept all the same.",
              "Check with the pair whether it still works."),
+        # -- evaluation responses (rmkit report): a row with an error is left out of the report
+        Code("unknown-question", _E, "A response column is neither a template column nor a question of the program.",
+             "Name it in the --map file: a template column, a question id, or ~ to leave it out on purpose."),
+        Code("answer-out-of-scale", _E, "An answer is not on its question's scale (1 to 5, or yes/no).", ""),
+        Code("duplicate-response", _E, "A respondent answered twice for the same module and session.",
+             "Keep one row per person, module and session."),
+        Code("unknown-pair", _E, "A response names a pair the pairs file does not hold, or one the respondent "
+             "is not in.", ""),
     ]
 }
 

@@ -21,6 +21,7 @@ import yaml
 
 from .cache import MkDocsSettingsLoader
 from .calendar import CALENDAR_FILE, calendar_file, session_objectives, timed
+from .evaluation import site_files as evaluation_files
 from .findings import RmkitError, finding
 from .formats import Formats, own_name
 from .model import prepared_by_mentor
@@ -156,6 +157,8 @@ class Renderer:
                 page(path, template)
         for module in modules:
             page(f"modules/{module['id']}.md", MODULE_TEMPLATE, module=module)
+        if audience == "mentor":  # the evaluation page links to the template of the answers
+            site.files.update(evaluation_files(edition))
         for asset in sorted((ASSETS / "rmkit").iterdir()):
             site.files[f"docs/assets/rmkit/{asset.name}"] = asset.read_bytes()
         for override in sorted(OVERRIDES.iterdir()):
