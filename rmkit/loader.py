@@ -177,6 +177,10 @@ def _nesting_beyond_limit(text: str) -> tuple[int, int] | None:
                     return event.start_mark.line + 1, event.start_mark.column + 1
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
+    except yaml.MarkedYAMLError as e:
+        # PyYAML ≥ 6.0.3 has a nesting limit of its own: the same finding, at its position.
+        if e.problem and "nesting depth" in e.problem and e.problem_mark:
+            return e.problem_mark.line + 1, e.problem_mark.column + 1
     except yaml.YAMLError:
         pass  # the composer reports it, with its position
     return None
