@@ -24,6 +24,7 @@ from .findings import RmkitError, finding
 from .formats import Formats, own_name
 from .project import PACKAGE_DEFAULTS, Project
 from .resolve import Edition
+from .sanitize import markdown_block, markdown_inline, plain_text
 
 AUDIENCES = ("mentor", "mentee")
 ASSETS = PACKAGE_DEFAULTS / "assets"
@@ -94,6 +95,11 @@ class Renderer:
         # A JSON string is a YAML scalar that needs no further quoting.
         env.filters["yaml_text"] = lambda value: json.dumps(str(value), ensure_ascii=False)
         env.filters["cell"] = table_cell
+        # Content texts (content, translations, country values) reach a page only through these:
+        # converted and sanitized by rmkit, inert to the page's own Markdown (sanitize.py).
+        env.filters["inline"] = _content_filter(markdown_inline)
+        env.filters["block"] = _content_filter(markdown_block)
+        env.filters["plain"] = plain_text
         env.install_gettext_translations(load_ui_translations(self.project, language), newstyle=True)
         self._environments[language] = env
         return env
@@ -162,6 +168,19 @@ class Renderer:
                     "sites": [(a, self._render("audience-label.txt.j2", {"audience": a}, e.language).strip())
                               for a in AUDIENCES]} for e in editions]
         return self._render(LANDING_TEMPLATE, {"entries": entries}, "en")
+
+
+def _content_filter(convert):
+    """A template filter: a content text → HTML for the page being rendered, whose relative
+    links and images (named from the project's root) are rebased on the page's folder."""
+    @jinja2.pass_context
+    def content_filter(context, text) -> str:
+        if text is None or isinstance(text, jinja2.Undefined):
+            return ""
+        page = context.get("page")
+        base = "../" * page.count("/") if isinstance(page, str) else ""
+        return convert(str(text), base=base)
+    return content_filter
 
 
 def table_cell(text: str) -> str:
