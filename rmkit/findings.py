@@ -125,8 +125,9 @@ CODES: dict[str, Code] = {
         Code("build-failed", _E, "The site engine failed to build a site.", ""),
         Code("remote-asset", _W, "mkdocs.yml loads a stylesheet or script (`extra_css`, `extra_javascript`) from another host.",
              "Every page would fetch it: put the file under the project's `assets/` folder and name it `assets/<file>`."),
-        Code("build-in-progress", _E, "Another `rmkit build` is running on this project.",
-             "Wait for it to finish; if none runs, delete `build/.rmkit-lock`."),
+        Code("build-in-progress", _E, "Another `rmkit build` (or `rmkit serve`) is building this project.",
+             "Wait for it to finish. The lock (`build/.rmkit-lock`) is released when that process ends, "
+             "however it ends."),
         Code("engine-warning", _W, "The site engine warned while building a site (e.g. a broken link).",
              "Open the generated project under build/ to see the page it names."),
     ]

@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from .cache import MkDocsSettingsLoader
+from .cache import MkDocsSettingsLoader, sealed_bytecode_cache
 from .findings import RmkitError, finding
 from .formats import Formats, own_name
 from .project import PACKAGE_DEFAULTS, Project
@@ -69,10 +69,8 @@ class Renderer:
         self.project = project
         self._environments: dict[str, jinja2.Environment] = {}
         # Compiled templates kept between builds: each worker process would compile them again.
-        self._bytecode_cache = None
-        if cache_dir is not None:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            self._bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
+        # Sealed: a compiled template is code, and build/.cache may come from elsewhere (cache.py).
+        self._bytecode_cache = sealed_bytecode_cache(cache_dir)
 
     def _environment(self, language: str) -> jinja2.Environment:
         """One environment per language: Jinja2 caches imported templates (the label macros)
