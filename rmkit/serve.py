@@ -18,7 +18,7 @@ from .findings import RmkitError, UsageError
 from .reporters import REPORTERS
 from .validate import validate_project
 
-WATCHED = ("curriculum", "locales", "templates", "mkdocs.yml")
+WATCHED = ("curriculum", "locales", "templates", "assets", "mkdocs.yml")
 
 
 def serve(root: Path, *, edition: str | None = None, audience: str = "mentor", port: int = 8000,
