@@ -11,6 +11,7 @@ HTML Markdown makes, not the source's characters: no pattern of the source to ge
 from __future__ import annotations
 
 import string
+import threading
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 
 import markdown
 
-from .sanitize import CONTENT_EXTENSIONS, clean_html, is_project_file_reference
+from .sanitize import CONTENT_EXTENSIONS, clean_html, content_markdown, is_project_file_reference
 
 ASSETS = "assets"
 # Characters without which a text can hold neither HTML, nor a link or image, nor an attribute list.
@@ -42,7 +43,7 @@ def text_problems(text: str, *, root: Path | None = None, html_code: str = "raw-
     markdown_text = as_markdown_sees_it(text) if "{" in text or "}" in text else text
     if not any(c in markdown_text for c in _TRIGGERS):
         return []
-    converter = markdown.Markdown(extensions=list(CONTENT_EXTENSIONS), output_format="html")
+    converter = content_markdown().reset()
     html = converter.convert(markdown_text)
     out = []
     raw = [chunk for chunk in converter.htmlStash.rawHtmlBlocks if str(chunk).lstrip().startswith("<")]
@@ -61,12 +62,22 @@ def text_problems(text: str, *, root: Path | None = None, html_code: str = "raw-
         if problem:
             out.append(Problem("remote-resource", problem))
     if "{" in markdown_text:
-        with_attributes = markdown.Markdown(extensions=list(CONTENT_EXTENSIONS) + ["attr_list"],
-                                            output_format="html").convert(markdown_text)
+        with_attributes = _with_attribute_lists().reset().convert(markdown_text)
         if with_attributes != html:
             out.append(Problem("attribute-list", "an attribute list ({: …}) would set attributes of the page's "
                                                  "HTML; content texts cannot"))
     return out
+
+
+def _with_attribute_lists() -> markdown.Markdown:
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(extensions=list(CONTENT_EXTENSIONS) + ["attr_list"],
+                                                         output_format="html")
+    return converter
+
+
+_local = threading.local()
 
 
 def image_problem(src: str, root: Path | None) -> str | None:

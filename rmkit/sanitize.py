@@ -20,6 +20,8 @@ from __future__ import annotations
 import html as html_escaping
 import posixpath
 import re
+import threading
+from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -82,25 +84,49 @@ def clean_html(html: str) -> str:
                      clean_content_tags={"script", "style"})
 
 
+def content_markdown() -> markdown.Markdown:
+    """The Markdown converter of content texts (one per process and thread, reset for each text:
+    setting one up costs ten times a conversion)."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(extensions=list(CONTENT_EXTENSIONS), output_format="html")
+    return converter
+
+
+_local = threading.local()
+# A text that no Markdown syntax can start from (one line, none of these characters, no list or
+# heading marker first): its HTML is itself, escaped. Most titles and short texts are such.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]!<&\n\r\t]|^\s|^[#>+=|~:-]|^\d+[.)]|\s$|  ")
+
+
+def _to_html(text: str) -> str:
+    if not _MARKDOWN_SYNTAX.search(text):
+        return f"<p>{text}</p>" if text else ""
+    return content_markdown().reset().convert(text)
+
+
+@lru_cache(maxsize=8192)
 def content_to_html(text: str, *, inline: bool = False, base: str = "") -> str:
     """A content text (Markdown) → sanitized HTML; `inline` drops the wrapping paragraph.
 
     `base`: the way from the page to the site's root (`../` on a module page), put before
     relative links and images, which name files from the project's root (`assets/…`).
     """
-    html = markdown.markdown(str(text), extensions=list(CONTENT_EXTENSIONS), output_format="html")
+    html = _to_html(str(text))
     if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     html = clean_html(html)
     return _Rewriter(base, inert=False).rewrite(html) if base else html
 
 
+@lru_cache(maxsize=8192)
 def markdown_inline(text: str, *, base: str = "") -> str:
     """A content text as one line of sanitized HTML that a Markdown page keeps as it is:
     for headings, list items, table cells and definition terms."""
     return _Rewriter(base, inert=True, one_line=True).rewrite(content_to_html(text, inline=True))
 
 
+@lru_cache(maxsize=8192)
 def markdown_block(text: str, *, base: str = "") -> str:
     """A content text as sanitized HTML blocks that a Markdown page keeps as they are (raw
     HTML blocks): to be placed at the start of a line, with blank lines around."""

@@ -448,3 +448,13 @@ def test_project_assets_are_copied_and_images_are_linked_relatively(tmp_path):
         assert (site / "assets" / "pair.png").read_bytes() == b"\x89PNG\r\n\x1a\nnot really"
         page = (site / "modules" / "getting-started.html").read_text(encoding="utf-8")
         assert '<img alt="The pair" src="../assets/pair.png">' in page
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+       | st.lists(st.sampled_from(_PIECES + ["a b", "1.", "1)", "  ", "\t"]), max_size=12).map("".join))
+def test_the_short_way_for_plain_text_gives_what_markdown_gives(text):
+    from rmkit.sanitize import _MARKDOWN_SYNTAX, content_markdown
+
+    if not _MARKDOWN_SYNTAX.search(text):
+        assert clean_html(f"<p>{text}</p>" if text else "") == clean_html(content_markdown().reset().convert(text))
