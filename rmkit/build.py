@@ -331,18 +331,20 @@ def _swap_in(staging: Path, out: Path, names: list[str], landing: str) -> None:
                 os.replace(target, trash / name)
             try:
                 os.replace(staging / name, target)
-            except OSError:
+            except BaseException:
                 if replaced:
                     os.replace(trash / name, target)
                 raise
             done.append((name, replaced))
         write_if_changed(out / "index.html", landing)
-    except OSError as e:
+    except BaseException as e:  # a failed move, or an interruption (Ctrl+C, SIGTERM) part way
         for name, replaced in reversed(done):
             target = out / name
             os.replace(target, staging / name)
             if replaced:
                 os.replace(trash / name, target)
+        if not isinstance(e, OSError):
+            raise
         raise RmkitError([finding("build-failed", _shown(out), f"cannot move the new sites into {_shown(out)}: "
                                   f"{e.strerror or e}; the previous sites are as they were")]) from None
 

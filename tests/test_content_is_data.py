@@ -458,3 +458,24 @@ def test_the_short_way_for_plain_text_gives_what_markdown_gives(text):
 
     if not _MARKDOWN_SYNTAX.search(text):
         assert clean_html(f"<p>{text}</p>" if text else "") == clean_html(content_markdown().reset().convert(text))
+
+
+def test_an_interruption_during_the_swap_puts_the_previous_sites_back(built, monkeypatch):
+    before = _tree(built / "site")
+    replace_once(built / MODULE, "title: Getting started", "title: Getting going")
+    real_replace = os.replace
+    moves = []
+
+    def interrupted_replace(source, target):
+        if ".partial" in str(source) and "/.replaced/" not in str(source):
+            moves.append(source)
+            if len(moves) == 2:
+                raise KeyboardInterrupt
+        return real_replace(source, target)
+
+    monkeypatch.setattr(build_module.os, "replace", interrupted_replace)
+    with pytest.raises(KeyboardInterrupt):
+        build(built, jobs=1)
+    monkeypatch.undo()
+    assert _tree(built / "site") == before
+    assert not list(built.glob(".site-*.partial"))
