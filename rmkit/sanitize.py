@@ -122,8 +122,21 @@ def content_to_html(text: str, *, inline: bool = False, base: str = "") -> str:
 @lru_cache(maxsize=8192)
 def markdown_inline(text: str, *, base: str = "") -> str:
     """A content text as one line of sanitized HTML that a Markdown page keeps as it is:
-    for headings, list items, table cells and definition terms."""
-    return _Rewriter(base, inert=True, one_line=True).rewrite(content_to_html(text, inline=True))
+    for headings, list items, table cells and definition terms. What would start a block
+    (`1. Intro`, `- item`, `# x`, `> x`) is only text here."""
+    return _Rewriter(base, inert=True, one_line=True).rewrite(content_to_html(_not_a_block(text), inline=True))
+
+
+_BLOCK_START = re.compile(r"\d+(?=[.)])|[-+*](?=\s)|[#>]|([-*_])(?: *\1){2,} *\Z")
+
+
+def _not_a_block(text: str) -> str:
+    text = str(text).strip()
+    match = _BLOCK_START.match(text)
+    if not match:
+        return text
+    at = match.end() if match.group(0)[:1].isdigit() else 0
+    return text[:at] + "\\" + text[at:]
 
 
 @lru_cache(maxsize=8192)

@@ -479,3 +479,11 @@ def test_an_interruption_during_the_swap_puts_the_previous_sites_back(built, mon
     monkeypatch.undo()
     assert _tree(built / "site") == before
     assert not list(built.glob(".site-*.partial"))
+
+
+@pytest.mark.parametrize("title", ["1. Introductions", "2) Goals", "- Dash", "* Star", "# Hash", "> Quote", "---"])
+def test_a_title_that_looks_like_a_block_stays_a_title(title):
+    page = _as_in_a_page(f"### {markdown_inline(title)} {{ #exercise-x }}\n\n| {markdown_inline(title)} |\n| --- |\n")
+    heading = re.search(r'<h3 id="exercise-x">(.*?)</h3>', page).group(1)
+    assert html.unescape(heading) == title
+    assert html.unescape(re.search(r"<th>(.*?)</th>", page).group(1)) == title
