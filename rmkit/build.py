@@ -85,6 +85,7 @@ class _SiteOutcome:
     record: SiteRecord | None = None
     status: str = "unchanged"  # unchanged | built | page-by-page | failed
     findings: list[Finding] = field(default_factory=list)
+    texts: tuple = ({}, set())  # content texts converted or reused (render.ContentTexts.take_new)
 
 
 def build(root: Path | str, *, out: Path | None = None, editions: list[str] | None = None,
@@ -140,6 +141,7 @@ def _build(project: Project, findings: list[Finding], out: Path, work: Path, edi
     manifest = dict(plan.manifest)
     manifest.update((o.name, o.record) for o in outcomes)
     write_manifest(out, manifest)
+    renderer.texts.save([o.texts for o in outcomes], prune=not editions and not audience)
     result.built = sorted(o.name for o in built)
     result.page_by_page = sorted(o.name for o in built if o.status == "page-by-page")
     result.unchanged = sorted(o.name for o in outcomes if o.status == "unchanged")
@@ -228,6 +230,12 @@ def _make_site_in_worker(edition_id: str, audience: str) -> _SiteOutcome:
 
 
 def _make_site(plan: _Plan, edition_id: str, audience: str) -> _SiteOutcome:
+    outcome = _render_and_build(plan, edition_id, audience)
+    outcome.texts = plan.renderer.texts.take_new()
+    return outcome
+
+
+def _render_and_build(plan: _Plan, edition_id: str, audience: str) -> _SiteOutcome:
     """Render one site, compare it with the record of the site in the output, build what changed."""
     name = f"{edition_id}/{audience}"
     config_dir = plan.work / edition_id / audience
@@ -242,7 +250,7 @@ def _make_site(plan: _Plan, edition_id: str, audience: str) -> _SiteOutcome:
     built_site = plan.out / name
     # The site in the output must still be what was built (a page deleted or changed since is
     # built again), whatever the manifest, which may come from elsewhere, says.
-    intact = (previous is not None and previous.files and built_site.is_dir()
+    intact = (previous is not None and bool(previous.files) and built_site.is_dir()
               and output_digest(built_site) == previous.files)
     if intact and previous.digest == digest:
         return _SiteOutcome(name, previous, "unchanged", _engine_warnings(name, previous.warnings))

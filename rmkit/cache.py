@@ -203,7 +203,8 @@ def write_manifest(site_root: Path, records: dict[str, SiteRecord]) -> None:
 
 def output_digest(site: Path) -> dict[str, str]:
     """Every file of a built site and the digest of its bytes: a site is reported unchanged, or
-    reused page by page, only while it still holds exactly what was built."""
+    reused page by page, only while it still holds exactly what was built (a few milliseconds
+    per site; times would not do, since a restored site has new ones)."""
     files = {}
     for path in sorted(site.rglob("*")):
         if path.is_file() and not path.is_symlink():

@@ -67,6 +67,9 @@ class Renderer:
 
     def __init__(self, project: Project, cache_dir: Path | None = None):
         self.project = project
+        # Content texts as HTML, kept between builds (sealed, like every cache: cache.py):
+        # converting them is most of the work of rendering a site that did not change.
+        self.texts = ContentTexts(cache_dir.parent / "texts.json" if cache_dir is not None else None)
         self._environments: dict[str, jinja2.Environment] = {}
         # Compiled templates kept between builds: each worker process would compile them again.
         # Sealed: a compiled template is code, and build/.cache may come from elsewhere (cache.py).
@@ -95,8 +98,8 @@ class Renderer:
         env.filters["cell"] = table_cell
         # Content texts (content, translations, country values) reach a page only through these:
         # converted and sanitized by rmkit, inert to the page's own Markdown (sanitize.py).
-        env.filters["inline"] = _content_filter(markdown_inline)
-        env.filters["block"] = _content_filter(markdown_block)
+        env.filters["inline"] = _content_filter(markdown_inline, self.texts)
+        env.filters["block"] = _content_filter(markdown_block, self.texts)
         env.filters["plain"] = plain_text
         env.install_gettext_translations(load_ui_translations(self.project, language), newstyle=True)
         self._environments[language] = env
@@ -198,7 +201,7 @@ def project_assets(project: Project) -> list[tuple[str, bytes]]:
     return found
 
 
-def _content_filter(convert):
+def _content_filter(convert, texts: ContentTexts):
     """A template filter: a content text → HTML for the page being rendered, whose relative
     links and images (named from the project's root) are rebased on the page's folder."""
     @jinja2.pass_context
@@ -207,8 +210,70 @@ def _content_filter(convert):
             return ""
         page = context.get("page")
         base = "../" * page.count("/") if isinstance(page, str) else ""
-        return convert(str(text), base=base)
+        return texts.get(convert, str(text), base)
     return content_filter
+
+
+class ContentTexts:
+    """The HTML of content texts, by converter, text and base, read from and written to a
+    sealed file (`build/.cache/texts.json`). The entries of one build are what it used: the
+    workers send theirs back (`new`), and the file is written once, after the build."""
+
+    def __init__(self, file: Path | None):
+        from .sanitize import CONVERTER_VERSION
+
+        self.file = file
+        self.version = CONVERTER_VERSION
+        self.known: dict[str, str] = {}
+        self.new: dict[str, str] = {}
+        self.used: set[str] = set()
+        if file is not None:
+            from .cache import read_sealed
+
+            payload = read_sealed(file)
+            try:
+                data = json.loads(payload.decode("utf-8")) if payload is not None else None
+            except ValueError:
+                data = None
+            if (isinstance(data, dict) and data.get("version") == self.version and isinstance(data.get("texts"), dict)
+                    and all(isinstance(v, str) for v in data["texts"].values())):
+                self.known = data["texts"]
+
+    def get(self, convert, text: str, base: str) -> str:
+        key = f"{convert.__name__}\0{base}\0{text}"
+        html = self.known.get(key)
+        if html is None:
+            html = self.new.get(key)
+            if html is None:
+                html = self.new[key] = convert(text, base=base)
+        else:
+            self.used.add(key)
+        return html
+
+    def take_new(self) -> tuple[dict[str, str], set[str]]:
+        """What this process converted or used since the last call (a worker's share)."""
+        new, used = self.new, self.used
+        self.new, self.used = {}, set()
+        return new, used
+
+    def save(self, shares: list[tuple[dict[str, str], set[str]]], *, prune: bool = True) -> None:
+        """Keep the texts this build used (its own and its workers'), if any changed; `prune`
+        (a build of every site) drops the texts no site uses any more."""
+        if self.file is None:
+            return
+        from .cache import write_sealed
+
+        kept: dict[str, str] = {} if prune else dict(self.known)
+        for new, used in shares + [self.take_new()]:
+            kept.update((key, self.known[key]) for key in used if key in self.known)
+            kept.update(new)
+        if kept == self.known or not kept:
+            return
+        try:
+            write_sealed(self.file, json.dumps({"version": self.version, "texts": kept}, ensure_ascii=False,
+                                               sort_keys=True).encode("utf-8"))
+        except OSError:
+            pass  # a cache that cannot be written only costs time
 
 
 def table_cell(text: str) -> str:

@@ -17,12 +17,15 @@ page's Markdown pass cannot turn it back into something the allow list removed.
 
 from __future__ import annotations
 
+import hashlib
 import html as html_escaping
 import posixpath
 import re
 import threading
 from functools import lru_cache
 from html.parser import HTMLParser
+from importlib import metadata
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import markdown
@@ -54,6 +57,9 @@ CLASSES = {
 # The ids rmkit itself sets on headings: module-…, session-…, exercise-…, with a module prefix on print pages.
 _RMKIT_ID = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*-)?(?:module|session|exercise)-[a-z0-9]+(?:-[a-z0-9]+)*")
 LINK_SCHEMES = frozenset({"https", "http", "mailto"})
+# What the HTML of a text depends on besides the text: this file's rules and the two libraries.
+CONVERTER_VERSION = "|".join((hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest(),
+                              metadata.version("markdown"), metadata.version("nh3")))
 # Markdown of content texts: no attr_list, no md_in_html, no raw-HTML extension.
 CONTENT_EXTENSIONS = ("tables", "def_list", "sane_lists", "fenced_code")
 
@@ -168,6 +174,8 @@ class _Rewriter(HTMLParser):
         self.pre = 0
 
     def rewrite(self, html: str) -> str:
+        if "<" not in html:  # text alone (most titles and short texts): no tag to parse
+            return self._text(html_escaping.unescape(html))
         self.feed(html)
         self.close()
         return "".join(self.out)

@@ -280,6 +280,11 @@ def test_a_crafted_or_damaged_page_cache_is_ignored_and_rebuilt(built):
                              ' "links": null}', encoding="utf-8")
         else:
             entry.write_bytes(b"\x00not json" * (i + 1))
+    texts = built / "build" / ".cache" / "texts.json"
+    assert texts.is_file()
+    known = json.loads(texts.read_bytes()[32:])  # past the seal
+    known["texts"] = {key: "<script>alert(1)</script>" for key in known["texts"]}
+    texts.write_text(json.dumps(known), encoding="utf-8")  # unsealed, as another branch's would be
     replace_once(built / MODULE, "title: Getting started", "title: Getting going")
     build(built, jobs=1)
     for page in (built / "site").rglob("*.html"):
