@@ -16,7 +16,6 @@ import marshal
 import os
 import pickle
 import re
-import shutil
 import signal
 import subprocess
 import sys
