@@ -14,17 +14,21 @@ bytes did not change are not rewritten.
 from __future__ import annotations
 
 import gc
+import glob
 import json
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import (SiteRecord, config_digest, engine_fingerprint, read_manifest, site_digest,
+from .cache import (SiteRecord, config_digest, engine_fingerprint, output_digest, read_manifest, site_digest,
                     write_if_changed, write_manifest)
 from .catalogs import load_translations
 from .evaluation import write_templates as write_evaluation_templates
@@ -86,6 +90,7 @@ class _SiteOutcome:
     record: SiteRecord | None = None
     status: str = "unchanged"  # unchanged | built | page-by-page | failed
     findings: list[Finding] = field(default_factory=list)
+    texts: tuple = ({}, set())  # content texts converted or reused (render.ContentTexts.take_new)
 
 
 def build(root: Path | str, *, out: Path | None = None, editions: list[str] | None = None,
@@ -103,8 +108,16 @@ def build(root: Path | str, *, out: Path | None = None, editions: list[str] | No
     work = project.root / "build"
     _check_owned(work, WORK_MARKER)
     _claim(work, WORK_MARKER)
-    sites_work = work if language_selector else work / ".single-edition"  # each variant keeps its own
+    with build_lock(work), terminated_as_interrupt():
+        _sweep_partials(out)
+        return _build(project, findings, out, work, editions, audience, strict, jobs, engine, started,
+                      language_selector)
 
+
+def _build(project: Project, findings: list[Finding], out: Path, work: Path, editions: list[str] | None,
+           audience: str | None, strict: bool, jobs: int | None, engine: str, started: float,
+           language_selector: bool) -> BuildResult:
+    sites_work = work if language_selector else work / ".single-edition"  # each variant keeps its own
     resolved = [resolve_edition(project, entry, load_translations(project, entry["language"]))
                 for entry in edition_entries(project)]
     findings += _translation_warnings(project, resolved)
@@ -117,7 +130,7 @@ def build(root: Path | str, *, out: Path | None = None, editions: list[str] | No
 
     result = BuildResult(out, findings, project=project, editions=selected)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", suffix=".partial", dir=out.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", suffix=_PARTIAL, dir=out.parent))
     try:
         plan = _Plan(renderer, resolved, sites_work, out, staging, engine,
                      engine_fingerprint(engine), read_manifest(out), language_selector)
@@ -140,6 +153,7 @@ def build(root: Path | str, *, out: Path | None = None, editions: list[str] | No
     manifest = dict(plan.manifest)
     manifest.update((o.name, o.record) for o in outcomes)
     write_manifest(out, manifest)
+    renderer.texts.save([o.texts for o in outcomes], prune=not editions and not audience)
     result.built = sorted(o.name for o in built)
     result.page_by_page = sorted(o.name for o in built if o.status == "page-by-page")
     result.unchanged = sorted(o.name for o in outcomes if o.status == "unchanged")
@@ -167,10 +181,23 @@ def _make_sites(plan: _Plan, sites: list[tuple[str, str]], jobs: int | None) -> 
     # as the workers: frozen, the cycle collector no longer scans it in every worker, nor
     # touches (and so copies) its memory.
     gc.freeze()
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_adopt, initargs=(plan, os.getpid()))
     try:
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_adopt, initargs=(plan,)) as pool:
-            futures = [pool.submit(_make_site_in_worker, edition_id, audience) for edition_id, audience in sites]
-            return [future.result() for future in futures]
+        futures = [pool.submit(_make_site_in_worker, edition_id, audience) for edition_id, audience in sites]
+        outcomes = [future.result() for future in futures]
+    except BaseException:
+        # Interrupted, or a worker died: stop the others now rather than wait for their sites.
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+        for worker in workers:
+            worker.join(5)
+        raise
+    else:
+        pool.shutdown(wait=True)
+        return outcomes
     finally:
         gc.unfreeze()
 
@@ -185,11 +212,28 @@ def _cpu_count() -> int:
 _worker_plan: _Plan | None = None
 
 
-def _adopt(plan: _Plan) -> None:
+def _adopt(plan: _Plan, parent: int) -> None:
     global _worker_plan
     _worker_plan = plan
+    _die_with_parent(parent)
     # Collect less often: a worker lives for one build, and MkDocs makes many short-lived objects.
     gc.set_threshold(50_000, 20, 20)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker whose build process is killed (even with SIGKILL) is stopped too (Linux)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent stops us
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl
+        os._exit(1)
 
 
 def _make_site_in_worker(edition_id: str, audience: str) -> _SiteOutcome:
@@ -198,6 +242,12 @@ def _make_site_in_worker(edition_id: str, audience: str) -> _SiteOutcome:
 
 
 def _make_site(plan: _Plan, edition_id: str, audience: str) -> _SiteOutcome:
+    outcome = _render_and_build(plan, edition_id, audience)
+    outcome.texts = plan.renderer.texts.take_new()
+    return outcome
+
+
+def _render_and_build(plan: _Plan, edition_id: str, audience: str) -> _SiteOutcome:
     """Render one site, compare it with the record of the site in the output, build what changed."""
     name = f"{edition_id}/{audience}"
     config_dir = plan.work / edition_id / audience
@@ -211,12 +261,15 @@ def _make_site(plan: _Plan, edition_id: str, audience: str) -> _SiteOutcome:
     digest = site_digest(site.files, plan.fingerprint + config_digest(config_file), page_stands_alone)
     previous = plan.manifest.get(name)
     built_site = plan.out / name
-    if previous is not None and previous.digest == digest and (built_site / "index.html").is_file():
+    # The site in the output must still be what was built (a page deleted or changed since is
+    # built again), whatever the manifest, which may come from elsewhere, says.
+    intact = (previous is not None and bool(previous.files) and built_site.is_dir()
+              and output_digest(built_site) == previous.files)
+    if intact and previous.digest == digest:
         return _SiteOutcome(name, previous, "unchanged", _engine_warnings(name, previous.warnings))
     # Page by page only from a site that built without warnings: warnings of pages not
     # rendered again would be lost.
-    reuse = (previous is not None and previous.digest.frame == digest.frame and not previous.warnings
-             and built_site.is_dir())
+    reuse = intact and previous.digest.frame == digest.frame and not previous.warnings
     try:
         run = build_site(config_file, plan.staging / name, plan.engine,
                          previous=built_site if reuse else None,
@@ -226,8 +279,8 @@ def _make_site(plan: _Plan, edition_id: str, audience: str) -> _SiteOutcome:
     except EngineError as e:
         return _SiteOutcome(name, status="failed", findings=[
             finding("build-failed", f"build/{name}/mkdocs.yml", f"site {name} did not build: {e}")])
-    return _SiteOutcome(name, SiteRecord(digest, run.warnings), "page-by-page" if run.page_by_page else "built",
-                        _engine_warnings(name, run.warnings))
+    return _SiteOutcome(name, SiteRecord(digest, run.warnings, output_digest(plan.staging / name)),
+                        "page-by-page" if run.page_by_page else "built", _engine_warnings(name, run.warnings))
 
 
 def _engine_warnings(name: str, messages: list[str]) -> list[Finding]:
@@ -284,17 +337,98 @@ def write_site_project(site: SiteProject, folder: Path) -> int:
 
 
 def _swap_in(staging: Path, out: Path, names: list[str], landing: str) -> None:
-    """Move each freshly built site into the output, replacing its previous version."""
-    _claim(out, SITE_MARKER)
+    """Move the freshly built sites into the output, all or none: when a move fails part way
+    (a read-only folder, a full disk), the sites already moved are put back as they were."""
     trash = staging / ".replaced"
-    for name in names:
-        target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            (trash / name).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(target, trash / name)
-        os.replace(staging / name, target)
-    write_if_changed(out / "index.html", landing)
+    done: list[tuple[str, bool]] = []  # (site, whether a previous version was set aside)
+    try:
+        _claim(out, SITE_MARKER)
+        for name in names:
+            target = out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            replaced = target.exists()
+            if replaced:
+                (trash / name).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(target, trash / name)
+            try:
+                os.replace(staging / name, target)
+            except BaseException:
+                if replaced:
+                    os.replace(trash / name, target)
+                raise
+            done.append((name, replaced))
+        write_if_changed(out / "index.html", landing)
+    except BaseException as e:  # a failed move, or an interruption (Ctrl+C, SIGTERM) part way
+        for name, replaced in reversed(done):
+            target = out / name
+            os.replace(target, staging / name)
+            if replaced:
+                os.replace(trash / name, target)
+        if not isinstance(e, OSError):
+            raise
+        raise RmkitError([finding("build-failed", _shown(out), f"cannot move the new sites into {_shown(out)}: "
+                                  f"{e.strerror or e}; the previous sites are as they were")]) from None
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# -- one build at a time, and nothing left behind ----------------------------------------------
+
+LOCK_FILE = ".rmkit-lock"
+_PARTIAL = ".partial"
+
+
+@contextmanager
+def build_lock(work: Path):
+    """Hold the project's build lock (`build/.rmkit-lock`) while building; another `rmkit build`
+    of the same project is refused with a finding. The lock is the kernel's (flock): it goes
+    with the process that holds it, however that process ends, so it is never stale."""
+    import fcntl
+
+    work.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(work / LOCK_FILE, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RmkitError([finding("build-in-progress", "build/" + LOCK_FILE,
+                                      "another rmkit build (or rmkit serve) is running on this project; "
+                                      "try again when it has finished")]) from None
+        yield  # the file is left as it is: a build that changes nothing writes nothing
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def _sweep_partials(out: Path) -> None:
+    """Staging folders that a killed build could not remove (the lock says no build runs now)."""
+    if out.parent.is_dir():
+        for leftover in out.parent.glob(f".{glob.escape(out.name)}-*{_PARTIAL}"):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+@contextmanager
+def terminated_as_interrupt():
+    """SIGTERM (CI cancelling a job, `kill`) ends a build as Ctrl+C does, so that its `finally`
+    blocks run: the staging folder is removed and the worker processes are stopped."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt("terminated")
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def list_targets(root: Path, output_format: str = "text") -> int:

@@ -17,7 +17,10 @@ engines and browsers that watch files see nothing).
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -26,7 +29,7 @@ from pathlib import Path
 import yaml
 
 MANIFEST = ".rmkit-digest.json"
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:
@@ -168,6 +171,7 @@ class SiteRecord:
 
     digest: SiteDigest
     warnings: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # every file of the built site → digest of its bytes
 
 
 def read_manifest(site_root: Path) -> dict[str, SiteRecord]:
@@ -182,12 +186,126 @@ def read_manifest(site_root: Path) -> dict[str, SiteRecord]:
     for name, entry in data["sites"].items():
         digest = SiteDigest.from_dict(entry)
         warnings = entry.get("warnings") if isinstance(entry, dict) else None
-        if digest is not None and isinstance(warnings, list):
-            records[name] = SiteRecord(digest, [str(w) for w in warnings])
+        files = entry.get("files") if isinstance(entry, dict) else None
+        if (digest is not None and isinstance(warnings, list) and isinstance(files, dict)
+                and all(isinstance(v, str) for v in digest.pages.values())
+                and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())):
+            records[name] = SiteRecord(digest, [str(w) for w in warnings], files)
     return records
 
 
 def write_manifest(site_root: Path, records: dict[str, SiteRecord]) -> None:
-    sites = {name: dict(record.digest.to_dict(), warnings=record.warnings) for name, record in records.items()}
+    sites = {name: dict(record.digest.to_dict(), warnings=record.warnings, files=record.files)
+             for name, record in records.items()}
     write_if_changed(site_root / MANIFEST, json.dumps({"format": MANIFEST_FORMAT, "sites": sites},
                                                       indent=1, sort_keys=True) + "\n")
+
+
+def output_digest(site: Path) -> dict[str, str]:
+    """Every file of a built site and the digest of its bytes: a site is reported unchanged, or
+    reused page by page, only while it still holds exactly what was built (a few milliseconds
+    per site; times would not do, since a restored site has new ones)."""
+    files = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            files[path.relative_to(site).as_posix()] = _hash(path.read_bytes())
+    return files
+
+
+# -- caches that are data --------------------------------------------------------------------
+#
+# build/.cache may be restored from another branch or another machine (a CI cache). Whatever
+# an entry holds must not run (compiled templates are marshal data, which Python executes) or
+# reach a page unchecked: every entry is sealed with a key that lives outside the project, in
+# the user's own cache folder; an entry that is not sealed with it, or that does not parse, is
+# ignored and made again.
+
+_SEAL_BYTES = 32
+_secret: bytes | None = None
+
+
+def _key_file() -> Path:
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(home) / "rmkit" / "cache-key"
+
+
+def cache_secret() -> bytes | None:
+    """This user's key for sealing cache entries (made on first use); None if it cannot be kept."""
+    global _secret
+    if _secret is not None:
+        return _secret
+    path = _key_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "wb") as f:
+                f.write(secrets.token_bytes(_SEAL_BYTES))
+        info = path.lstat()
+        key = path.read_bytes() if path.is_file() and not path.is_symlink() else b""
+        if len(key) != _SEAL_BYTES or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+            return None
+    except OSError:
+        return None
+    _secret = key
+    return key
+
+
+def seal(payload: bytes) -> bytes | None:
+    key = cache_secret()
+    if key is None:
+        return None
+    return hmac.new(key, payload, hashlib.sha256).digest() + payload
+
+
+def unseal(data: bytes) -> bytes | None:
+    """The payload of a sealed entry, or None if it was not sealed with this user's key."""
+    key = cache_secret()
+    if key is None or len(data) < 32:
+        return None
+    mac, payload = data[:32], data[32:]
+    return payload if hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()) else None
+
+
+def write_sealed(path: Path, payload: bytes) -> None:
+    data = seal(payload)
+    if data is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def read_sealed(path: Path, limit: int = 64 << 20) -> bytes | None:
+    from .files import FileProblem, read_regular_file
+
+    try:
+        return unseal(read_regular_file(path, limit))
+    except FileProblem:
+        return None
+
+
+def sealed_bytecode_cache(folder: Path | None):
+    """A Jinja2 bytecode cache whose entries are sealed (see above); None without a key."""
+    import jinja2
+
+    if folder is None or cache_secret() is None:
+        return None
+
+    class SealedBytecodeCache(jinja2.BytecodeCache):
+        def load_bytecode(self, bucket):
+            payload = read_sealed(folder / f"{bucket.key}.cache")
+            if payload is not None:
+                bucket.bytecode_from_string(payload)  # Jinja checks its own magic and the source's checksum
+
+        def dump_bytecode(self, bucket):
+            try:
+                write_sealed(folder / f"{bucket.key}.cache", bucket.bytecode_to_string())
+            except OSError:
+                pass  # a cache that cannot be written only costs time
+
+    return SealedBytecodeCache()

@@ -41,7 +41,9 @@ from .findings import Finding, RmkitError, finding
 from .loader import Document
 from .model import iter_texts
 from .project import PACKAGE_DEFAULTS, Project
-from .text import PlaceholderError, find_html, placeholders
+from .content_rules import text_problems
+from .files import FileProblem, read_regular_file
+from .text import PlaceholderError, placeholders
 
 CONTENT_DOMAIN, UI_DOMAIN = "curriculum", "ui"
 UI_LANGUAGES = ("fr", "ja", "ar")
@@ -94,8 +96,7 @@ def _confirmed(path: Path, file: str, language: str) -> dict[str, str]:
     if cached and cached[0] == stamp:
         return cached[1]
     try:
-        with path.open("rb") as f:
-            catalog = read_po(f, locale=_locale(language))
+        catalog = read_po(io.BytesIO(read_regular_file(path)), locale=_locale(language))
     except Exception as e:  # the build validates first; this only guards against a race
         raise RmkitError([finding("catalog-malformed", file, f"cannot read the catalog: {e}")]) from None
     messages = {m.id: m.string for m in catalog
@@ -456,9 +457,11 @@ def read_catalog(path: Path, file: str, language: str) -> tuple[Catalog | None, 
                               hint="Open the catalog in a PO editor or run `msgfmt --check` on it.")]
 
     try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return malformed(f"cannot read the catalog: {e.strerror}")
+        raw = read_regular_file(path)
+    except FileProblem as e:
+        if e.code == "file-missing":
+            return malformed(e.message)
+        return None, [finding(e.code, file, e.message, line=1, column=1)]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -543,9 +546,8 @@ def _check_translation(message: Message, file: str) -> list[Finding]:
         out.append(finding(code, file, f"translation of {_short(message.id)}: {text}",
                            line=message.lineno, column=1))
 
-    html = find_html(message.string)
-    if html:
-        report("translation-html", f"raw HTML {html!r}")
+    for problem in text_problems(message.string, html_code="translation-html"):  # the output's allow list
+        report(problem.code, problem.message)
     try:
         source = placeholders(message.id)
     except PlaceholderError:

@@ -32,8 +32,10 @@ CODES: dict[str, Code] = {
         # -- reading files
         Code("file-missing", _E, "A file the project needs does not exist.",
              "Create it, or run `rmkit init DIR` to start from a working project."),
-        Code("file-too-large", _E, "A YAML file is larger than 1 MiB.",
+        Code("file-too-large", _E, "A YAML file or translation catalog is larger than 1 MiB.",
              "Split the content into several modules."),
+        Code("file-not-regular", _E, "A file of the project is not a regular file (a FIFO, a device, a folder).",
+             "Replace it with a regular file: rmkit reads only regular files."),
         Code("file-empty", _E, "A YAML file holds no document.",
              "Write the mapping the file is for, or delete the file."),
         Code("file-not-utf8", _E, "A file is not valid UTF-8.",
@@ -88,6 +90,13 @@ CODES: dict[str, Code] = {
         # -- text
         Code("raw-html", _E, "A text field holds raw HTML.",
              "Use Markdown instead (e.g. `**bold**`, a blank line for a new paragraph)."),
+        Code("unsafe-link", _E, "A link's scheme is not https, http, mailto or a relative path (e.g. `javascript:`).",
+             "Link to an https address, or to a file under the project's `assets/` folder."),
+        Code("remote-resource", _E, "An image or other embedded resource is not a file of the project.",
+             "Put the file under the project's `assets/` folder and write its path from the project's root "
+             "(`assets/diagram.png`): rmkit copies `assets/` into every site and links it relatively."),
+        Code("attribute-list", _E, "A text holds an attribute list (`{: …}`), which would set HTML attributes.",
+             "Remove it: content texts cannot set ids, classes or other attributes of the page."),
         Code("malformed-placeholder", _E, "A text has an unbalanced brace or an invalid placeholder.",
              "Placeholders look like `{name}` or `{group.name}`; write `{{` and `}}` for literal braces."),
         Code("undefined-placeholder", _E, "A placeholder is not defined by the country of some edition.",
@@ -119,6 +128,11 @@ CODES: dict[str, Code] = {
         # -- building
         Code("template-error", _E, "A template cannot be rendered.", ""),
         Code("build-failed", _E, "The site engine failed to build a site.", ""),
+        Code("remote-asset", _W, "mkdocs.yml loads a stylesheet or script (`extra_css`, `extra_javascript`) from another host.",
+             "Every page would fetch it: put the file under the project's `assets/` folder and name it `assets/<file>`."),
+        Code("build-in-progress", _E, "Another `rmkit build` (or `rmkit serve`) is building this project.",
+             "Wait for it to finish. The lock (`build/.rmkit-lock`) is released when that process ends, "
+             "however it ends."),
         Code("engine-warning", _W, "The site engine warned while building a site (e.g. a broken link).",
              "Open the generated project under build/ to see the page it names."),
         # -- calendar: times, time zones, public holidays and closures

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
+from .files import MAX_BYTES, FileProblem, read_regular_file
 from .findings import Finding, finding
 
-MAX_BYTES = 1024 * 1024
 # libyaml's composer recurses in C: a few hundred thousand nested brackets crash it.
 MAX_DEPTH = 500
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
@@ -93,12 +93,9 @@ def load_yaml(path: Path, file: str) -> tuple[Document | None, list[Finding]]:
         return None, [finding(code, file, message, line=line, column=column, hint=hint)]
 
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return fail("file-too-large", f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB)", 1, 1)
-        raw = path.read_bytes()
-    except OSError as e:
-        return fail("file-missing", f"cannot read file: {e.strerror}")
+        raw = read_regular_file(path, MAX_BYTES)
+    except FileProblem as e:
+        return fail(e.code, e.message, *((1, 1) if e.code != "file-missing" else ()))
     return parse_yaml(raw, file, path)
 
 

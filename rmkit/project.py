@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,7 +84,7 @@ def _load_project(root: Path) -> tuple[Project, list[Finding]]:
         return document
 
     program = project.curriculum_dir / "program.yml"
-    if program.is_file():
+    if os.path.lexists(program):  # a FIFO or device too: load_yaml says what it is
         project.program = load(program)
     else:
         findings.append(finding("file-missing", project.relative(program),
@@ -94,7 +95,7 @@ def _load_project(root: Path) -> tuple[Project, list[Finding]]:
         if document:
             project.modules[path.stem] = document
     editions = project.locales_dir / "editions.yml"
-    if editions.is_file():
+    if os.path.lexists(editions):
         project.editions = load(editions)
     else:
         findings.append(finding("file-missing", project.relative(editions),

@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from .cache import MkDocsSettingsLoader
+from .cache import MkDocsSettingsLoader, sealed_bytecode_cache
 from .calendar import CALENDAR_FILE, calendar_file, session_objectives, timed
 from .evaluation import site_files as evaluation_files
 from .findings import RmkitError, finding
@@ -27,6 +27,7 @@ from .formats import Formats, own_name
 from .model import prepared_by_mentor
 from .project import PACKAGE_DEFAULTS, Project
 from .resolve import Edition
+from .sanitize import markdown_block, markdown_inline, plain_text
 
 AUDIENCES = ("mentor", "mentee")
 ASSETS = PACKAGE_DEFAULTS / "assets"
@@ -70,12 +71,13 @@ class Renderer:
 
     def __init__(self, project: Project, cache_dir: Path | None = None):
         self.project = project
+        # Content texts as HTML, kept between builds (sealed, like every cache: cache.py):
+        # converting them is most of the work of rendering a site that did not change.
+        self.texts = ContentTexts(cache_dir.parent / "texts.json" if cache_dir is not None else None)
         self._environments: dict[str, jinja2.Environment] = {}
         # Compiled templates kept between builds: each worker process would compile them again.
-        self._bytecode_cache = None
-        if cache_dir is not None:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            self._bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
+        # Sealed: a compiled template is code, and build/.cache may come from elsewhere (cache.py).
+        self._bytecode_cache = sealed_bytecode_cache(cache_dir)
 
     def _environment(self, language: str) -> jinja2.Environment:
         """One environment per language: Jinja2 caches imported templates (the label macros)
@@ -99,6 +101,11 @@ class Renderer:
         env.filters["yaml_text"] = lambda value: json.dumps(str(value), ensure_ascii=False)
         env.filters["cell"] = table_cell
         env.tests["prepared_by_mentor"] = prepared_by_mentor
+        # Content texts (content, translations, country values) reach a page only through these:
+        # converted and sanitized by rmkit, inert to the page's own Markdown (sanitize.py).
+        env.filters["inline"] = _content_filter(markdown_inline, self.texts)
+        env.filters["block"] = _content_filter(markdown_block, self.texts)
+        env.filters["plain"] = plain_text
         env.install_gettext_translations(load_ui_translations(self.project, language), newstyle=True)
         self._environments[language] = env
         return env
@@ -161,6 +168,8 @@ class Renderer:
             site.files.update(evaluation_files(edition))
         for asset in sorted((ASSETS / "rmkit").iterdir()):
             site.files[f"docs/assets/rmkit/{asset.name}"] = asset.read_bytes()
+        for name, data in project_assets(self.project):
+            site.files[f"docs/{PROJECT_ASSETS}/{name}"] = data
         for override in sorted(OVERRIDES.iterdir()):
             site.files[f"overrides/{override.name}"] = override.read_bytes()
         settings = yaml.safe_load(self._render(SITE_TEMPLATE, dict(base, pages=site.files), edition.language))
@@ -191,6 +200,109 @@ class Renderer:
                     "sites": [(a, self._render("audience-label.txt.j2", {"audience": a}, e.language).strip())
                               for a in AUDIENCES]} for e in editions]
         return self._render(LANDING_TEMPLATE, {"entries": entries}, "en")
+
+
+PROJECT_ASSETS = "assets"  # the project's own files for its texts (images), copied into every site
+_MAX_ASSET_BYTES = 64 * 1024 * 1024
+
+
+def project_assets(project: Project) -> list[tuple[str, bytes]]:
+    """The regular files under the project's `assets/` (not `assets/rmkit/`, which is rmkit's),
+    as (path under assets/, bytes). Symlinks, dot-files and special files are left out."""
+    from .files import FileProblem, read_regular_file
+
+    folder = project.root / PROJECT_ASSETS
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    found = []
+    for directory, subfolders, files in os.walk(folder):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".")
+                               and not (Path(directory) == folder and d == "rmkit"))
+        for name in sorted(files):
+            path = Path(directory) / name
+            if name.startswith(".") or path.is_symlink():
+                continue
+            try:
+                data = read_regular_file(path, _MAX_ASSET_BYTES)
+            except FileProblem as e:
+                raise RmkitError([finding("build-failed", project.relative(path), e.message)]) from None
+            found.append((path.relative_to(folder).as_posix(), data))
+    return found
+
+
+def _content_filter(convert, texts: ContentTexts):
+    """A template filter: a content text → HTML for the page being rendered, whose relative
+    links and images (named from the project's root) are rebased on the page's folder."""
+    @jinja2.pass_context
+    def content_filter(context, text) -> str:
+        if text is None or isinstance(text, jinja2.Undefined):
+            return ""
+        page = context.get("page")
+        base = "../" * page.count("/") if isinstance(page, str) else ""
+        return texts.get(convert, str(text), base)
+    return content_filter
+
+
+class ContentTexts:
+    """The HTML of content texts, by converter, text and base, read from and written to a
+    sealed file (`build/.cache/texts.json`). The entries of one build are what it used: the
+    workers send theirs back (`new`), and the file is written once, after the build."""
+
+    def __init__(self, file: Path | None):
+        from .sanitize import CONVERTER_VERSION
+
+        self.file = file
+        self.version = CONVERTER_VERSION
+        self.known: dict[str, str] = {}
+        self.new: dict[str, str] = {}
+        self.used: set[str] = set()
+        if file is not None:
+            from .cache import read_sealed
+
+            payload = read_sealed(file)
+            try:
+                data = json.loads(payload.decode("utf-8")) if payload is not None else None
+            except ValueError:
+                data = None
+            if (isinstance(data, dict) and data.get("version") == self.version and isinstance(data.get("texts"), dict)
+                    and all(isinstance(v, str) for v in data["texts"].values())):
+                self.known = data["texts"]
+
+    def get(self, convert, text: str, base: str) -> str:
+        key = f"{convert.__name__}\0{base}\0{text}"
+        html = self.known.get(key)
+        if html is None:
+            html = self.new.get(key)
+            if html is None:
+                html = self.new[key] = convert(text, base=base)
+        else:
+            self.used.add(key)
+        return html
+
+    def take_new(self) -> tuple[dict[str, str], set[str]]:
+        """What this process converted or used since the last call (a worker's share)."""
+        new, used = self.new, self.used
+        self.new, self.used = {}, set()
+        return new, used
+
+    def save(self, shares: list[tuple[dict[str, str], set[str]]], *, prune: bool = True) -> None:
+        """Keep the texts this build used (its own and its workers'), if any changed; `prune`
+        (a build of every site) drops the texts no site uses any more."""
+        if self.file is None:
+            return
+        from .cache import write_sealed
+
+        kept: dict[str, str] = {} if prune else dict(self.known)
+        for new, used in shares + [self.take_new()]:
+            kept.update((key, self.known[key]) for key in used if key in self.known)
+            kept.update(new)
+        if kept == self.known or not kept:
+            return
+        try:
+            write_sealed(self.file, json.dumps({"version": self.version, "texts": kept}, ensure_ascii=False,
+                                               sort_keys=True).encode("utf-8"))
+        except OSError:
+            pass  # a cache that cannot be written only costs time
 
 
 def table_cell(text: str) -> str:
@@ -244,8 +356,14 @@ def site_config(project: Project, edition: Edition, audience: str, editions: lis
         "nav": settings["nav"],
     }
     theme = base.get("theme")
-    if not (isinstance(theme, dict) and theme.get("custom_dir")):  # the project's own overrides come first
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if isinstance(custom_dir, str) and custom_dir:  # the project's own overrides come first
+        config["theme"]["custom_dir"] = _from_project(custom_dir, base_file, config_dir)
+    else:
         config["theme"]["custom_dir"] = "overrides"
+    hooks = base.get("hooks")
+    if isinstance(hooks, list) and hooks:
+        config["hooks"] = [_from_project(h, base_file, config_dir) if isinstance(h, str) else h for h in hooks]
     address = site_address(project, edition, audience)
     if address:
         config["site_url"] = address
@@ -260,6 +378,15 @@ def site_address(project: Project, edition: Edition, audience: str) -> str | Non
     if not base.get("site_url"):
         return None
     return f"{str(base['site_url']).rstrip('/')}/{edition.id}/{audience}/"  # each site in its own folder
+
+
+def _from_project(path: str, base_file: Path, config_dir: Path) -> str:
+    """A relative path of the project's mkdocs.yml (`custom_dir`, `hooks`), which MkDocs would
+    read from the generated file's folder, as the generated file must name it: resolved
+    against the project's root, where that mkdocs.yml is."""
+    if os.path.isabs(path):
+        return path
+    return os.path.relpath(base_file.parent / path, config_dir)
 
 
 @lru_cache(maxsize=8)

@@ -42,9 +42,26 @@ def _inline_refs(schema, defs):
     ref = schema.get("$ref", "")
     if ref.startswith("#/$defs/"):
         merged = dict(_inline_refs(defs[ref[len("#/$defs/"):]], defs))
-        merged.update({k: _inline_refs(v, defs) for k, v in schema.items() if k != "$ref"})
+        merged.update({k: _full_match(k, _inline_refs(v, defs)) for k, v in schema.items() if k != "$ref"})
         return merged
-    return {k: _inline_refs(v, defs) for k, v in schema.items() if k != "$defs"}
+    return {k: _full_match(k, _inline_refs(v, defs)) for k, v in schema.items() if k != "$defs"}
+
+
+def _full_match(keyword: str, value):
+    """Patterns as Python must read them: JSON Schema's `$` (ECMA 262: the end of the text) is
+    Python's `\\Z`; Python's `$` also matches before a final newline, and `"en-GB\\n"` is no id.
+    The exported schemas keep `$`, which editors read the ECMA way."""
+    if keyword == "pattern" and isinstance(value, str):
+        return _end_anchor(value)
+    if keyword == "patternProperties" and isinstance(value, dict):
+        return {_end_anchor(k): v for k, v in value.items()}
+    return value
+
+
+def _end_anchor(pattern: str) -> str:
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        return pattern[:-1] + "\\Z"
+    return pattern
 
 
 def export_schemas(target: Path) -> list[Path]:
@@ -145,12 +162,13 @@ def _to_findings(error, document: Document) -> list[Finding]:
     if kind == "enum":
         return [document.locate("invalid-value", pointer,
                                 f"{where} is {instance!r}; allowed: {', '.join(map(str, value))}")]
-    if kind in ("pattern", "maxLength") and error.schema.get("pattern") == _SLUG:
+    if kind in ("pattern", "maxLength") and error.schema.get("pattern") in (_SLUG, _end_anchor(_SLUG)):
         return [document.locate("invalid-id", pointer,
                                 f"{where} is {instance!r}, which is not a slug of at most 64 characters")]
     if kind == "pattern":
         return [document.locate("invalid-format", pointer,
-                                f"{where} is {instance!r}, which does not match {value}")]
+                                f"{where} is {instance!r}, which does not match "
+                                f"{value[:-2] + '$' if value.endswith(chr(92) + 'Z') else value}")]
     if kind == "propertyNames" or (error.relative_schema_path and "propertyNames" in error.relative_schema_path):
         return [document.locate("invalid-format", join_pointer(*path, instance) if isinstance(instance, str) else pointer,
                                 f"key {instance!r} is not allowed here ({error.message})", key=True)]

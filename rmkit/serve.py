@@ -13,12 +13,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .build import build
+from .build import build, terminated_as_interrupt
 from .findings import RmkitError, UsageError
 from .reporters import REPORTERS
 from .validate import validate_project
 
-WATCHED = ("curriculum", "locales", "templates", "mkdocs.yml")
+WATCHED = ("curriculum", "locales", "templates", "assets", "mkdocs.yml")
 
 
 def serve(root: Path, *, edition: str | None = None, audience: str = "mentor", port: int = 8000,
@@ -27,7 +27,18 @@ def serve(root: Path, *, edition: str | None = None, audience: str = "mentor", p
 
     root = Path(root).resolve()
     edition = edition or _first_edition(root)
-    preview = Path(tempfile.mkdtemp(prefix="rmkit-serve-"))
+    # SIGTERM ends the preview as Ctrl+C does: its temporary folder is removed either way.
+    with terminated_as_interrupt():
+        preview = Path(tempfile.mkdtemp(prefix="rmkit-serve-"))
+        try:
+            return _serve(root, edition, audience, port, host, preview, LiveReloadServer)
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            shutil.rmtree(preview, ignore_errors=True)
+
+
+def _serve(root: Path, edition: str, audience: str, port: int, host: str, preview: Path, LiveReloadServer) -> int:
     out = preview / "site"
 
     def rebuild() -> None:
@@ -43,7 +54,6 @@ def serve(root: Path, *, edition: str | None = None, audience: str = "mentor", p
     rebuild()
     site = out / edition / audience
     if not (site / "index.html").is_file():
-        shutil.rmtree(preview, ignore_errors=True)
         return 1
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site))
     for name in WATCHED:
@@ -56,7 +66,6 @@ def serve(root: Path, *, edition: str | None = None, audience: str = "mentor", p
         pass
     finally:
         server.shutdown()
-        shutil.rmtree(preview, ignore_errors=True)
     return 0
 
 

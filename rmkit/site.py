@@ -32,6 +32,8 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
 
+from .cache import read_sealed, sealed_bytecode_cache, write_sealed
+
 ENGINES = ("mkdocs", "zensical")
 
 
@@ -215,8 +217,9 @@ def _share_theme_work(theme, template_cache: Path | None) -> None:
 
     MkDocs makes a new environment for every site (and another for search's translations),
     compiles Material's templates again in each, and lists the theme's 14 000 files to pick
-    the 160 assets it copies. Compiled templates are kept in `template_cache` (Jinja checks
-    each one's source and the Python version before reusing it); the theme's files are
+    the 160 assets it copies. Compiled templates are kept in `template_cache`, sealed with the
+    user's key (cache.py; Jinja also checks each one's source and the Python version before
+    reusing it); the theme's files are
     listed once per process, without the dot-folders (icons) whose files MkDocs never copies.
     The theme's own folder (`custom_dir`, generated with each site) is listed every time.
     """
@@ -226,9 +229,9 @@ def _share_theme_work(theme, template_cache: Path | None) -> None:
 
     def get_env():
         env = make_environment()
-        if template_cache is not None:
-            template_cache.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(template_cache))
+        bytecode_cache = sealed_bytecode_cache(template_cache)  # compiled templates are code: sealed
+        if bytecode_cache is not None:
+            env.bytecode_cache = bytecode_cache
         loader = env.loader
         if isinstance(loader, jinja2.FileSystemLoader):
             folders = [str(folder) for folder in loader.searchpath]
@@ -309,9 +312,8 @@ class _ConvertedPages(BasePlugin):
         key = _hash_text(f"{self.converter}\0{page.file.src_uri}\0{page.file.url}\0{markdown}")
         self.used.add(key)
         stored = self.folder / key
-        try:
-            kept = json.loads(stored.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        kept = _converted_entry(stored)
+        if kept is None:  # none, not sealed with the user's key, or not what an entry holds: convert
             page.render = self._converting(page, stored)
             return markdown
 
@@ -344,10 +346,7 @@ class _ConvertedPages(BasePlugin):
             kept = {"content": page.content, "title": page._title_from_render,
                     "toc": [_toc_data(item) for item in page.toc], "anchors": sorted(page.present_anchor_ids or ()),
                     "links": None if links is None else {file.src_uri: targets for file, targets in links.items()}}
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = stored.with_suffix(".tmp")
-            temporary.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
-            os.replace(temporary, stored)
+            write_sealed(stored, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
 
         return render
 
@@ -357,6 +356,30 @@ class _ConvertedPages(BasePlugin):
             for entry in self.folder.iterdir():
                 if entry.name not in self.used:
                     entry.unlink()
+
+
+def _converted_entry(stored: Path) -> dict | None:
+    """A kept conversion, if it is sealed with the user's key and has the shape of one."""
+    payload = read_sealed(stored)
+    if payload is None:
+        return None
+    try:
+        kept = json.loads(payload.decode("utf-8"))
+    except ValueError:
+        return None
+    valid = (isinstance(kept, dict) and isinstance(kept.get("content"), str)
+             and isinstance(kept.get("title"), (str, type(None))) and isinstance(kept.get("toc"), list)
+             and all(_toc_entry_valid(item) for item in kept["toc"])
+             and isinstance(kept.get("anchors"), list) and all(isinstance(a, str) for a in kept["anchors"])
+             and (kept.get("links") is None or (isinstance(kept["links"], dict) and all(
+                 isinstance(k, str) and isinstance(v, dict) for k, v in kept["links"].items()))))
+    return kept if valid else None
+
+
+def _toc_entry_valid(item) -> bool:
+    return (isinstance(item, dict) and isinstance(item.get("title"), str) and isinstance(item.get("id"), str)
+            and isinstance(item.get("level"), int) and isinstance(item.get("children"), list)
+            and all(_toc_entry_valid(child) for child in item["children"]))
 
 
 def _toc_data(item) -> dict:

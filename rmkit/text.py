@@ -1,4 +1,6 @@
-"""Rules for text fields: placeholders (`{name}`, `{group.name}`, `{{`/`}}`) and raw HTML.
+"""Rules for text fields: placeholders (`{name}`, `{group.name}`, `{{`/`}}`).
+
+What a text may hold as Markdown (no raw HTML, links and images) is content_rules.py's.
 
 Placeholders use Python's format syntax, parsed by `string.Formatter`, so gettext tools
 check them with the `python-brace-format` flag.
@@ -10,15 +12,7 @@ import re
 import string
 
 _formatter = string.Formatter()
-PLACEHOLDER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)?$")
-
-# Raw HTML per CommonMark: tags, closing tags, comments, processing instructions,
-# declarations and CDATA. Autolinks (`<https://…>`, `<a@b.c>`) are Markdown, not HTML.
-_HTML = re.compile(
-    r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|/[A-Za-z][A-Za-z0-9-]*\s*>|!--|\?|![A-Z]|!\[CDATA\[)"
-)
-_CODE_FENCE = re.compile(r"^(`{3,}|~{3,})[^\n]*\n.*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+PLACEHOLDER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)?")
 
 
 class PlaceholderError(ValueError):
@@ -34,7 +28,7 @@ def placeholders(text: str) -> set[str]:
         for _literal, name, spec, conversion in _formatter.parse(text):
             if name is None:
                 continue
-            if spec or conversion or not PLACEHOLDER_NAME.match(name):
+            if spec or conversion or not PLACEHOLDER_NAME.fullmatch(name):
                 raise PlaceholderError(f"'{{{name}{'!' + conversion if conversion else ''}"
                                        f"{':' + spec if spec else ''}}}' is not a placeholder")
             names.add(name)
@@ -78,12 +72,3 @@ def defined(values: dict, name: str) -> bool:
     except (KeyError, TypeError):
         return False
     return True
-
-
-def find_html(text: str) -> str | None:
-    """The first raw HTML construct in `text`, outside code spans and fenced code."""
-    if "<" not in text:
-        return None
-    stripped = _CODE_SPAN.sub("", _CODE_FENCE.sub("", text))
-    match = _HTML.search(stripped)
-    return match.group(0) if match else None

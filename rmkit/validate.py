@@ -16,7 +16,8 @@ from .loader import Document, join_pointer
 from .model import DEFAULT_LEARNER_PROFILES, iter_texts
 from .project import Project, gc_paused, load_project
 from .schema import check_schemas
-from .text import PlaceholderError, defined, find_html, placeholders
+from .content_rules import check_country_values, check_site_settings, text_problems
+from .text import PlaceholderError, defined, placeholders
 from .workdays import check_country_timezone, check_edition_calendar
 
 FUZZY_VERBS = re.compile(
@@ -88,7 +89,10 @@ def check_semantics(project: Project, valid: set[str]) -> list[Finding]:
     texts += [("editions", editions)] + [("country", c) for c in countries.values()]
     for kind, document in texts:
         if document is not None:
-            findings += check_texts(kind, document, edition_countries)
+            findings += check_texts(kind, document, edition_countries, project.root)
+    for country in countries.values():
+        findings += check_country_values(country, project.root)
+    findings += check_site_settings(project)
     return findings
 
 
@@ -268,12 +272,12 @@ def _edition_countries(editions: Document | None, countries: dict[str, Document]
     return {cc: countries[cc].data.get("vars", {}) for cc in sorted(used) if cc in countries}
 
 
-def check_texts(kind: str, document: Document, edition_countries: dict[str, dict]) -> list[Finding]:
+def check_texts(kind: str, document: Document, edition_countries: dict[str, dict],
+                root: Path | None = None) -> list[Finding]:
     out = []
     for field in iter_texts(kind, document.data):
-        html = find_html(field.text)
-        if html:
-            out.append(document.locate("raw-html", field.pointer, f"raw HTML {html!r} in a text field"))
+        for problem in text_problems(field.text, root=root):  # what the output's allow list would remove
+            out.append(document.locate(problem.code, field.pointer, f"{problem.message} in a text field"))
         try:
             names = placeholders(field.text)
         except PlaceholderError as e:

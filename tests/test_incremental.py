@@ -146,8 +146,8 @@ def test_markdown_settings_of_mkdocs_yml_reach_every_page(project, tmp_path):
 def test_hooks_named_by_mkdocs_yml_rebuild_every_site_in_full(project, tmp_path):
     config = project / "mkdocs.yml"
     shutil.copy(PACKAGE_DEFAULTS / "mkdocs.yml", config)
-    # MkDocs reads paths relative to the generated project (build/<edition>/<audience>/).
-    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - ../../../hooks/announce.py\n", encoding="utf-8")
+    # Relative to the project's root, where its mkdocs.yml is (rmkit resolves them for MkDocs).
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - hooks/announce.py\n", encoding="utf-8")
     hook = project / "hooks" / "announce.py"
     hook.parent.mkdir()
     hook.write_text("def on_page_content(html, **kwargs):\n    return html\n", encoding="utf-8")
