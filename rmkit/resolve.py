@@ -42,6 +42,8 @@ class Edition:
     calendar: list[Meeting] = field(default_factory=list)
     # Source texts shown untranslated (missing or fuzzy in the catalog).
     untranslated: set[str] = field(default_factory=set)
+    # The edition's `pdf` settings in editions.yml (page_size), for the printed outputs.
+    pdf: dict = field(default_factory=dict)
 
     @property
     def direction(self) -> str:
@@ -99,6 +101,7 @@ def resolve_edition(project: Project, entry: dict, translations=None) -> Edition
         id=entry["id"], language=entry["language"], country=entry["country"],
         locale=edition_locale(entry["language"], entry["country"]), title=title, program=program,
         modules=modules, country_profile=localize("country", country), start_date=start,
+        pdf=dict(entry.get("pdf") or {}),
     )
     edition.calendar = plan_meetings(modules, program["cadence"]["every_weeks"], start)
     if translations is not None:
