@@ -68,6 +68,7 @@ class PrintDocument:
     html: str
     stylesheet: str
     digest: str
+    direction: str = "ltr"
 
 
 @dataclass
@@ -173,7 +174,8 @@ class Printer:
             except OSError:
                 digest.update(b"\0missing")
         name = f"{edition.id}/{audience}"
-        return PrintDocument(name, self.file_name(edition, audience), html, stylesheet, digest.hexdigest())
+        return PrintDocument(name, self.file_name(edition, audience), html, stylesheet, digest.hexdigest(),
+                             edition.direction)
 
     def _drawn_in(self, text: str) -> set[str]:
         """The project files the HTML and stylesheet refer to (their bytes are part of the digest)."""
@@ -203,7 +205,8 @@ class Printer:
             if fetcher.refused:
                 raise RmkitError([self._refusal(url) for url in fetcher.refused])
             target.parent.mkdir(parents=True, exist_ok=True)
-            rendered.write_pdf(target, pdf_variant=PDF_VARIANT)
+            rendered.write_pdf(target, pdf_variant=PDF_VARIANT,
+                               finisher=_right_to_left if document.direction == "rtl" else None)
         finally:
             logger.removeHandler(collect)
             logger.setLevel(previous_level)
@@ -242,6 +245,15 @@ def css_content(text: str, counters: dict[str, str]) -> str:
 def css_string(text: str) -> str:
     escaped = "".join(c if c.isprintable() and c not in '"\\' else f"\\{ord(c):x} " for c in text)
     return f'"{escaped}"'
+
+
+def _right_to_left(document, pdf) -> None:
+    """Viewers show two-page spreads of a right-to-left document from right to left."""
+    import pydyf
+
+    preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+    preferences["Direction"] = "/R2L"
+    pdf.catalog["ViewerPreferences"] = preferences
 
 
 def _version(name: str) -> str:
@@ -345,13 +357,20 @@ def stage(staging: Path, out: Path, built_sites: set[str], pdfs: dict[str, tuple
 
     `pdfs`: site name → (PDF file name, made in this build). A PDF goes inside its site when the
     site itself is swapped in (the previous PDF, when unchanged, as a hard link: same bytes, same
-    times); a new PDF of an unchanged site is swapped in alone, as `<site>/<file>`.
+    times); a new PDF of an unchanged site is swapped in alone, as `<site>/<file>`. A site built
+    without a PDF (`--no-pdf`) loses the one its previous version had (a site rebuilt page by
+    page starts from a copy of the previous one).
     """
     alone = []
+    for name in built_sites - set(pdfs):
+        edition, audience = name.split("/")
+        for stale in (staging / name).glob(f"*-{edition}-{audience}.pdf"):
+            stale.unlink()
     for name, (pdf_file, made) in pdfs.items():
         new = staged_path(staging, name, pdf_file)
         inside = staging / name / pdf_file
         if name in built_sites:
+            inside.unlink(missing_ok=True)
             if made:
                 os.replace(new, inside)
             elif (out / name / pdf_file).is_file():
