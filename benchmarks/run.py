@@ -5,7 +5,8 @@
 
 Validation: 300 modules, 4 editions, against the parse floor of the same files
 (benchmarks/validate.py). Builds: 60 modules × 4 editions × 2 audiences = 8 sites
-(benchmarks/build.py), with each engine installed. Times are medians of several runs;
+(benchmarks/build.py), with each engine installed. PDFs: the bundled program's 12, and its
+clean build with and without them (benchmarks/pdf.py). Times are medians of several runs;
 the runs of the variants compared in a ratio alternate, in the same invocation.
 """
 
@@ -23,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks import build as build_benchmark  # noqa: E402
+from benchmarks import pdf as pdf_benchmark  # noqa: E402
 from benchmarks import validate as validate_benchmark  # noqa: E402
 
 # (what, the figure's key path, target, aim) — targets of the issue that asked for these figures.
@@ -31,6 +33,7 @@ TARGETS = {
     "validate_peak": ("< 300 MB", None),
     "parallel_ratio": ("≤ 0.70", None),
     "edit_text_ratio": ("≤ 0.35", "0.10"),
+    "pdf_ratio": ("≤ 2.5×", None),
 }
 
 
@@ -76,6 +79,16 @@ def table(results: dict) -> str:
             ("zensical: rebuild, one module's text edited", f"{s['zensical_edit_text']:.2f} s", ""),
             ("  / zensical clean build", f"{b['zensical_edit_text_ratio']:.2f}", ""),
         ]
+    if "pdf" in results:
+        p = results["pdf"]
+        rows += [
+            (f"PDFs of the bundled program: {p['pdfs']} PDFs, {p['pages']} pages, 1 process",
+             f"{p['render_s'] + p['engine_s']:.2f} s", ""),
+            ("  PDF time per page (print HTML + WeasyPrint)", f"{p['ms_per_page']:.0f} ms", ""),
+            ("bundled program: clean build --jobs 2 --no-pdf (CLI)", f"{p['no_pdf_s']:.2f} s", ""),
+            ("bundled program: clean build --jobs 2 with PDFs (CLI)", f"{p['with_pdf_s']:.2f} s", ""),
+            ("  with PDFs / --no-pdf", f"{p['ratio']:.2f}×", "pdf_ratio"),
+        ]
     width = max(len(r[0]) for r in rows)
     lines = [f"machine: {results['machine']}; builds: {b['modules']} modules × {b['editions']} editions × 2 "
              f"audiences; medians of {b['runs']} runs (validation: {v['runs']})",
@@ -102,8 +115,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         validation = validate_benchmark.measure(30 if args.quick else 300, 3 if args.quick else 7, Path(work))
         builds = build_benchmark.measure(10 if args.quick else 60, 2 if args.quick else 4, runs, Path(work), engines)
+        pdfs = pdf_benchmark.measure(1 if args.quick else runs, Path(work), quick=args.quick)
     results = {"machine": machine(), "quick": args.quick, "engines": engines, "validate": validation,
-               "build": builds}
+               "build": builds, "pdf": pdfs}
     print(table(results), end="")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -99,6 +99,8 @@ class Renderer:
         env.filters["cell"] = table_cell
         # Content texts on their way to HTML (print.html.j2): only through the allow list.
         env.filters["content"] = lambda text: markupsafe.Markup(content_to_html(str(text)))
+        # A short text (a title, an objective) that the sites also show through Markdown: no paragraph.
+        env.filters["inline"] = lambda text: markupsafe.Markup(content_to_html(str(text), inline=True))
         env.install_gettext_translations(load_ui_translations(self.project, language), newstyle=True)
         self._environments[language] = env
         return env

@@ -117,3 +117,76 @@ def test_no_mentee_file_holds_a_mentor_only_text(bundled_site: Path):
         assert missing == [], f"{entry['id']}: the mentor guide lacks {missing[:5]}"
         checked_editions += 1
     assert checked_editions >= 6
+
+
+# -- the PDFs: the same rule, on the text a reader of the printed page sees ---------------------
+
+_BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]+")
+
+
+def _pdf_text(path: Path) -> str:
+    """poppler's text of a PDF, NFKC-normalised, without bidi marks, one space between words."""
+    import subprocess
+    import unicodedata
+
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    return " ".join(_dehyphenated(unicodedata.normalize("NFKC", text).translate(_BIDI_MARKS)).split())
+
+
+def _dehyphenated(text: str) -> str:
+    # poppler joins a word hyphenated at the end of a line ("self-" "assessment"): compare without hyphens.
+    return text.replace("-", "").replace("\u00ad", "")
+
+
+def _shown_in(fragment: str, text: str, right_to_left: bool, spaced: bool = True) -> bool:
+    """Whether a text fragment shows in a PDF's text.
+
+    Without spaces between words (Japanese), a line break in the PDF is not a space: compare
+    without any.
+
+    Right to left, poppler gives the runs of a line in visual order: a number, a Latin name or
+    a parenthesis may move to the other end of its phrase. So compare the runs of Arabic words
+    between them, each of which must show, in order, in the text's own Arabic words.
+    """
+    fragment = _dehyphenated(unicodedata_nfkc(fragment))
+    if not spaced:
+        return fragment.replace(" ", "") in text.replace(" ", "")
+    if not right_to_left:
+        return fragment in text
+    words = " " + " ".join(_ARABIC_WORD.findall(text)) + " "
+    runs = [" ".join(_ARABIC_WORD.findall(run)) for run in re.split(r"[^\u0600-\u06ff\s]+", fragment)]
+    runs = [run for run in runs if run]
+    return bool(runs) and all(f" {run} " in words for run in runs)
+
+
+def unicodedata_nfkc(text: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+@pytest.mark.slow
+def test_no_mentee_pdf_holds_a_mentor_only_text_and_each_mentor_pdf_holds_them(bundled_site: Path):
+    project, entries = _editions()
+    checked = 0
+    for entry in entries:
+        edition = resolve_edition(project, entry, load_translations(project, entry["language"]))
+        right_to_left = edition.direction == "rtl"
+        spaced = edition.language.split("_")[0] not in ("ja", "zh", "th")
+        mentor_only, shown, shared = _texts_by_audience(edition)
+        visible = {f for text in shared for f in _fragments(text)}
+        fragments = {f for text in mentor_only for f in _fragments(text)} - visible
+        pdfs = {audience: bundled_site / entry["id"] / audience /
+                f"{edition.program['id']}-{entry['id']}-{audience}.pdf" for audience in ("mentee", "mentor")}
+        mentee, mentor = _pdf_text(pdfs["mentee"]), _pdf_text(pdfs["mentor"])
+        assert len(mentee) > 5000 and len(mentor) > len(mentee)
+        leaks = [f[:60] for f in fragments if _shown_in(f, mentee, right_to_left, spaced)]
+        assert leaks == [], f"mentor-only text in the mentee PDF of {entry['id']}"
+        # The scan can fail: the mentor guide of the same edition prints these very texts.
+        expected = {f for text in shown for f in _fragments(text)} - visible
+        missing = [f[:60] for f in expected if not _shown_in(f, mentor, right_to_left, spaced)]
+        assert missing == [], f"{entry['id']}: the mentor PDF lacks {missing[:5]}"
+        checked += 1
+    assert checked >= 6
