@@ -538,3 +538,23 @@ def test_page_images_of_the_japanese_and_arabic_workbooks(bundled_site):
             _draw(pdf, module_page, f"pdf-{edition}-{audience}-module")
             text = _text(pdf, module_page, module_page)
             assert first_module.title.split()[0] in text
+
+
+def test_serve_makes_no_pdf(tmp_path, monkeypatch):
+    import rmkit.serve
+    from mkdocs import livereload
+
+    calls = []
+    real = rmkit.serve.build
+    monkeypatch.setattr(rmkit.serve, "build", lambda *args, **kwargs: calls.append(kwargs) or real(*args, **kwargs))
+
+    def stop(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(livereload.LiveReloadServer, "serve", stop)
+    monkeypatch.setattr(livereload.LiveReloadServer, "shutdown", lambda self: None)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert rmkit.serve.serve(starter_project(tmp_path), port=port) == 0
+    assert calls and all(kwargs["pdfs"] is False for kwargs in calls)
