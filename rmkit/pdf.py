@@ -129,7 +129,7 @@ class Printer:
             return "A4"
         if value not in PAGE_SIZES:
             text = config.read_text(encoding="utf-8")
-            match = re.search(r"^\s*page_size\s*:", text, re.MULTILINE)
+            match = re.search(r"^[ \t]*page_size[ \t]*:", text, re.MULTILINE)
             line = text.count("\n", 0, match.start()) + 1 if match else None
             column = match.group(0).index("page_size") + 1 if match else None
             raise RmkitError([finding(
@@ -191,7 +191,7 @@ class Printer:
         """Make the PDF of `document` at `target`; refused fetches are findings, not downloads."""
         from weasyprint import CSS, HTML
 
-        fetcher = ProjectFiles(self.project.root)
+        fetcher = _fetcher_class()(self.project.root)
         collect = _Collect()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collect)
@@ -272,7 +272,9 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _project_file_fetcher():
+@cache
+def _fetcher_class():
+    """WeasyPrint's fetcher, narrowed to the project's files (defined once WeasyPrint is imported)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class ProjectFiles(URLFetcher):
@@ -295,15 +297,6 @@ def _project_file_fetcher():
             return URLFetcherResponse(url, path.read_bytes())
 
     return ProjectFiles
-
-
-def ProjectFiles(root: Path):  # noqa: N802 (a class, defined once WeasyPrint is imported)
-    return _fetcher_class()(root)
-
-
-@cache
-def _fetcher_class():
-    return _project_file_fetcher()
 
 
 @cache

@@ -7,9 +7,7 @@ drawn with `pdftoppm`. A missing tool fails the test, it does not skip it.
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 import socket
 import subprocess
 import unicodedata
@@ -531,8 +529,10 @@ def test_page_images_of_the_japanese_and_arabic_workbooks(bundled_site):
         for audience in ("mentee", "mentor"):
             pdf = bundled_site / edition / audience / f"digital-reverse-mentoring-{edition}-{audience}.pdf"
             reader = pypdf.PdfReader(pdf)
-            first_module = next(item for item in reader.outline if not isinstance(item, list)
-                                and reader.get_destination_page_number(item) > 3)
+            # A module is a bookmark with children (its sessions and exercises).
+            outline = reader.outline
+            first_module = next(item for item, after in zip(outline, outline[1:])
+                                if not isinstance(item, list) and isinstance(after, list))
             module_page = reader.get_destination_page_number(first_module) + 1
             _draw(pdf, 1, f"pdf-{edition}-{audience}-cover")
             _draw(pdf, module_page, f"pdf-{edition}-{audience}-module")
