@@ -29,7 +29,7 @@ from .findings import Finding, RmkitError, finding
 from .formats import own_name
 from .project import Project
 from .render import Renderer
-from .resolve import Edition
+from .resolve import Edition, edition_entries
 
 HTML_TEMPLATE = "print.html.j2"
 STYLESHEET_TEMPLATE = "print.css.j2"
@@ -95,19 +95,23 @@ class Printer:
     # -- before the build ---------------------------------------------------------------------
 
     def font_findings(self, editions: list[Edition]) -> list[Finding]:
-        """A warning for each typeface a selected edition needs that this machine lacks."""
-        needed = {"base"} | {script_of(e.language) for e in editions}
+        """A warning for each typeface the selected editions need that this machine lacks, at the
+        language of the first edition that needs it in locales/editions.yml."""
         out = []
-        for script in sorted(needed):
-            family, package = FONTS[script]
-            if self.fonts[script] is None:
-                users = ", ".join(e.id for e in editions if script_of(e.language) == script or script == "base")
-                out.append(finding(
-                    "pdf-font-missing", "locales/editions.yml",
-                    f"the font '{family}' is not installed: the PDFs of {users} use whatever font this "
-                    f"machine has for that script instead, or show empty boxes",
-                    hint=f"Install the Debian package {package} (apt-get install {package}), "
-                         f"or build without PDFs (--no-pdf)."))
+        for script, (family, package) in FONTS.items():
+            users = [e for e in editions if script == "base" or script_of(e.language) == script]
+            if self.fonts[script] is not None or not users:
+                continue
+            message = (f"the font '{family}' is not installed: the PDFs of {', '.join(e.id for e in users)} "
+                       f"would use whatever font this machine has instead, or show empty boxes")
+            hint = f"Install the Debian package {package} (apt-get install {package}), or build with --no-pdf."
+            entries = [entry.get("id") for entry in edition_entries(self.project)]
+            if self.project.editions is not None and users[0].id in entries:
+                out.append(self.project.editions.locate("pdf-font-missing",
+                                                        f"/editions/{entries.index(users[0].id)}/language",
+                                                        message, hint=hint))
+            else:
+                out.append(finding("pdf-font-missing", "locales/editions.yml", message, hint=hint))
         return out
 
     def page_size(self, edition: Edition) -> str:

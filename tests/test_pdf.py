@@ -453,6 +453,7 @@ def test_a_missing_font_is_a_warning_that_names_the_debian_package(tmp_path, mon
     assert len(warnings) == 1
     assert "Noto Sans CJK JP" in warnings[0].message and "ja-JP" in warnings[0].message
     assert "fonts-noto-cjk" in warnings[0].hint
+    assert (warnings[0].file, warnings[0].line) == ("locales/editions.yml", 3)  # ja-JP's language
     with pytest.raises(RmkitError):
         build(root, jobs=1, audience="mentee", strict=True)
 
