@@ -9,7 +9,8 @@
   Each edit is new to the build (no conversion of it is cached).
 
 Command-line runs include the interpreter's start-up, as a user sees them. A clean build
-starts without `site/` and without `build/` (generated projects and caches).
+starts without `site/` and without `build/` (generated projects and caches). These figures
+are the sites' alone (`--no-pdf`); benchmarks/pdf.py times the PDFs.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def clean(root: Path) -> None:
 
 def run_cli(root: Path, *args: str) -> tuple[float, float]:
     """Wall time (s) and peak memory (MB, the largest process: rmkit or one of its workers)."""
-    return run_measured([sys.executable, "-m", "rmkit", "-C", str(root), "build", *args], cwd=HERE.parent)
+    return run_measured([sys.executable, "-m", "rmkit", "-C", str(root), "build", "--no-pdf", "--quiet", *args],
+                        cwd=HERE.parent)
 
 
 @contextmanager
@@ -86,7 +88,7 @@ def measure_stages(root: Path, engine: str) -> dict:
 
     Renderer.site, rmkit.build.build_site = timed_render, timed_engine
     try:
-        result = rmkit.build.build(root, jobs=1, engine=engine)
+        result = rmkit.build.build(root, jobs=1, engine=engine, pdfs=False)
     finally:
         Renderer.site, rmkit.build.build_site = site, build_site
     assert not any(f.is_error for f in result.findings)

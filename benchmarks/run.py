@@ -25,6 +25,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from benchmarks import build as build_benchmark  # noqa: E402
 from benchmarks import pairing as pairing_benchmark  # noqa: E402
+from benchmarks import pdf as pdf_benchmark  # noqa: E402
 from benchmarks import validate as validate_benchmark  # noqa: E402
 
 # (what, the figure's key path, target, aim) — targets of the issue that asked for these figures.
@@ -34,6 +35,7 @@ TARGETS = {
     "parallel_ratio": ("≤ 0.70", None),
     "edit_text_ratio": ("≤ 0.35", "0.10"),
     "pairing_cli": ("≤ 10 s", None),
+    "pdf_ratio": ("≤ 2.5×", None),
 }
 
 
@@ -105,6 +107,16 @@ def table(results: dict) -> str:
             ("zensical: rebuild, one module's text edited", f"{s['zensical_edit_text']:.2f} s", ""),
             ("  / zensical clean build", f"{b['zensical_edit_text_ratio']:.2f}", ""),
         ]
+    if "pdf" in results:
+        p = results["pdf"]
+        rows += [
+            (f"PDFs of the bundled program: {p['pdfs']} PDFs, {p['pages']} pages, 1 process",
+             f"{p['render_s'] + p['engine_s']:.2f} s", ""),
+            ("  PDF time per page (print HTML + WeasyPrint)", f"{p['ms_per_page']:.0f} ms", ""),
+            ("bundled program: clean build --jobs 2 --no-pdf (CLI)", f"{p['no_pdf_s']:.2f} s", ""),
+            ("bundled program: clean build --jobs 2 with PDFs (CLI)", f"{p['with_pdf_s']:.2f} s", ""),
+            ("  with PDFs / --no-pdf", f"{p['ratio']:.2f}×", "pdf_ratio"),
+        ]
     rows += pairing_rows(results["pairing"])
     return format_rows(rows, f"machine: {results['machine']}; builds: {b['modules']} modules × {b['editions']} "
                              f"editions × 2 audiences; medians of {b['runs']} runs (validation: {v['runs']})")
@@ -129,6 +141,7 @@ def main() -> None:
                                                              Path(work))
             results["build"] = build_benchmark.measure(10 if args.quick else 60, 2 if args.quick else 4, runs,
                                                        Path(work), engines)
+            results["pdf"] = pdf_benchmark.measure(1 if args.quick else runs, Path(work), quick=args.quick)
         results["pairing"] = pairing_benchmark.measure(200 if args.quick else 2000, 150 if args.quick else 1500,
                                                        runs, Path(work) / "pairing")
     print(table(results), end="")

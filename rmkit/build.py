@@ -23,12 +23,14 @@ import signal
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import (SiteRecord, config_digest, engine_fingerprint, output_digest, read_manifest, site_digest,
+from . import pdf as pdf_output
+from .cache import (SiteDigest, SiteRecord, config_digest, engine_fingerprint, file_digest, output_digest,
+                    read_manifest, site_digest,
                     write_if_changed, write_manifest)
 from .catalogs import load_translations
 from .evaluation import write_templates as write_evaluation_templates
@@ -50,6 +52,8 @@ class BuildResult:
     built: list[str] = field(default_factory=list)  # every site built, in full or page by page
     page_by_page: list[str] = field(default_factory=list)  # those of `built` where only changed pages were rendered
     unchanged: list[str] = field(default_factory=list)
+    pdfs: list[str] = field(default_factory=list)  # every PDF made, as its path in the output
+    pdfs_unchanged: list[str] = field(default_factory=list)
     seconds: float = 0.0
     # What other outputs (LMS packages) read: the project and the editions built, resolved.
     project: Project | None = None
@@ -61,6 +65,10 @@ class BuildResult:
             line += f" ({len(self.page_by_page)} page by page)"
         if self.unchanged:
             line += f", {len(self.unchanged)} unchanged"
+        if self.pdfs or self.pdfs_unchanged:
+            line += f"; made {len(self.pdfs)} PDF(s)"
+            if self.pdfs_unchanged:
+                line += f", {len(self.pdfs_unchanged)} unchanged"
         return [f"{line} in {self.seconds:.1f} s → {self.out}/index.html"]
 
 
@@ -77,6 +85,9 @@ class _Plan:
     fingerprint: str  # the engine's version
     manifest: dict[str, SiteRecord]
     language_selector: bool = True
+    printer: pdf_output.Printer | None = None  # None: no PDFs (--no-pdf, serve)
+    # Called with ("started", what) and ("finished", what, status); in a worker, the queue's put.
+    notify: object = None
 
     def edition(self, edition_id: str) -> Edition:
         return next(e for e in self.editions if e.id == edition_id)
@@ -91,14 +102,18 @@ class _SiteOutcome:
     status: str = "unchanged"  # unchanged | built | page-by-page | failed
     findings: list[Finding] = field(default_factory=list)
     texts: tuple = ({}, set())  # content texts converted or reused (render.ContentTexts.take_new)
+    kind: str = "site"  # site | pdf (then `name` is the PDF's path in the output)
 
 
 def build(root: Path | str, *, out: Path | None = None, editions: list[str] | None = None,
           audience: str | None = None, strict: bool = False, jobs: int | None = None,
-          engine: str = "mkdocs", language_selector: bool = True) -> BuildResult:
+          engine: str = "mkdocs", language_selector: bool = True, pdfs: bool = True,
+          progress=None) -> BuildResult:
     """Build the mentor guide and mentee workbook of the editions asked for (default: all).
 
     `language_selector=False`: sites that link to no other edition (an LMS package holds one).
+    `pdfs`: also make each site's PDF (`pdf.py`). `progress`: an object told what starts and
+    finishes (`progress.py`), or None.
     """
     started = time.perf_counter()
     project, findings = validate_project(Path(root))
@@ -111,12 +126,12 @@ def build(root: Path | str, *, out: Path | None = None, editions: list[str] | No
     with build_lock(work), terminated_as_interrupt():
         _sweep_partials(out)
         return _build(project, findings, out, work, editions, audience, strict, jobs, engine, started,
-                      language_selector)
+                      language_selector, pdfs, progress)
 
 
 def _build(project: Project, findings: list[Finding], out: Path, work: Path, editions: list[str] | None,
            audience: str | None, strict: bool, jobs: int | None, engine: str, started: float,
-           language_selector: bool) -> BuildResult:
+           language_selector: bool, pdfs: bool, progress) -> BuildResult:
     sites_work = work if language_selector else work / ".single-edition"  # each variant keeps its own
     resolved = [resolve_edition(project, entry, load_translations(project, entry["language"]))
                 for entry in edition_entries(project)]
@@ -125,19 +140,32 @@ def _build(project: Project, findings: list[Finding], out: Path, work: Path, edi
     selected = _select(resolved, editions)
     audiences = [audience] if audience else list(AUDIENCES)
     renderer = Renderer(project, cache_dir=work / ".cache" / "templates")
+    printer = pdf_output.Printer(project, renderer) if pdfs else None
+    if printer is not None:
+        findings += printer.font_findings(selected)
+        _stop_on(findings, strict)
     # Before the workers fork: they inherit the language environments it sets up.
-    landing = renderer.landing(resolved)
+    landing = renderer.landing(resolved, {(e.id, a): printer.file_name(e, a) for e in resolved for a in AUDIENCES}
+                               if printer is not None else None)
 
     result = BuildResult(out, findings, project=project, editions=selected)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", suffix=_PARTIAL, dir=out.parent))
     try:
         plan = _Plan(renderer, resolved, sites_work, out, staging, engine,
-                     engine_fingerprint(engine), read_manifest(out), language_selector)
+                     engine_fingerprint(engine), read_manifest(out), language_selector, printer)
         sites = _largest_first(selected, audiences)
-        outcomes = _make_sites(plan, sites, jobs)
+        if progress is not None:
+            progress.begin(len(sites) * (2 if printer is not None else 1))
+            plan.notify = progress.event
+        try:
+            outcomes = _make_sites(plan, sites, jobs)
+        finally:
+            if progress is not None:
+                progress.end()
         order = {name: i for i, name in enumerate(f"{e.id}/{a}" for e in selected for a in audiences)}
-        outcomes.sort(key=lambda o: order[o.name])  # report in the order of editions.yml
+        # Report in the order of editions.yml, each site before its PDF.
+        outcomes.sort(key=lambda o: (order["/".join(o.name.split("/")[:2])], o.kind))
         # Sites fail alike (a template or mkdocs.yml they share): say each problem once.
         failures = list(dict.fromkeys(f for o in outcomes if o.status == "failed" for f in o.findings))
         if failures:
@@ -145,8 +173,13 @@ def _build(project: Project, findings: list[Finding], out: Path, work: Path, edi
         warnings = [f for o in outcomes for f in o.findings]
         result.findings += warnings
         _stop_on(warnings, strict)
-        built = [o for o in outcomes if o.status != "unchanged"]
-        _swap_in(staging, out, [o.name for o in built], landing)
+        site_outcomes = [o for o in outcomes if o.kind == "site"]
+        pdf_outcomes = [o for o in outcomes if o.kind == "pdf"]
+        built = [o for o in site_outcomes if o.status != "unchanged"]
+        names = [o.name for o in built]
+        names += pdf_output.stage(staging, out, set(names), {
+            o.name.rsplit("/", 1)[0]: (o.name.rsplit("/", 1)[1], o.status != "unchanged") for o in pdf_outcomes})
+        _swap_in(staging, out, names, landing)
         write_evaluation_templates(out, selected)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -156,7 +189,9 @@ def _build(project: Project, findings: list[Finding], out: Path, work: Path, edi
     renderer.texts.save([o.texts for o in outcomes], prune=not editions and not audience)
     result.built = sorted(o.name for o in built)
     result.page_by_page = sorted(o.name for o in built if o.status == "page-by-page")
-    result.unchanged = sorted(o.name for o in outcomes if o.status == "unchanged")
+    result.unchanged = sorted(o.name for o in site_outcomes if o.status == "unchanged")
+    result.pdfs = sorted(o.name for o in pdf_outcomes if o.status != "unchanged")
+    result.pdfs_unchanged = sorted(o.name for o in pdf_outcomes if o.status == "unchanged")
     result.seconds = time.perf_counter() - started
     return result
 
@@ -173,7 +208,7 @@ def _largest_first(editions: list[Edition], audiences: list[str]) -> list[tuple[
 def _make_sites(plan: _Plan, sites: list[tuple[str, str]], jobs: int | None) -> list[_SiteOutcome]:
     jobs = max(1, min(jobs or _cpu_count(), len(sites)))
     if jobs == 1:
-        return [_make_site(plan, edition_id, audience) for edition_id, audience in sites]
+        return [o for edition_id, audience in sites for o in _make_site_and_pdf(plan, edition_id, audience)]
     # fork: workers start with rmkit, MkDocs and the resolved editions already in memory, and
     # each renders and builds whole sites, so only names go to them and small records come back.
     context = multiprocessing.get_context("fork")
@@ -181,10 +216,17 @@ def _make_sites(plan: _Plan, sites: list[tuple[str, str]], jobs: int | None) -> 
     # as the workers: frozen, the cycle collector no longer scans it in every worker, nor
     # touches (and so copies) its memory.
     gc.freeze()
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_adopt, initargs=(plan, os.getpid()))
+    # Workers say what starts and finishes through a queue, which this process reads for `notify`.
+    events = context.SimpleQueue() if plan.notify is not None else None
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_adopt, initargs=(plan, os.getpid(), events))
     try:
         futures = [pool.submit(_make_site_in_worker, edition_id, audience) for edition_id, audience in sites]
-        outcomes = [future.result() for future in futures]
+        pending = set(futures)
+        while pending:
+            _done, pending = wait(pending, timeout=0.2 if events is not None else None, return_when=FIRST_COMPLETED)
+            while events is not None and not events.empty():
+                plan.notify(*events.get())
+        outcomes = [o for future in futures for o in future.result()]
     except BaseException:
         # Interrupted, or a worker died: stop the others now rather than wait for their sites.
         workers = list((getattr(pool, "_processes", None) or {}).values())
@@ -212,9 +254,10 @@ def _cpu_count() -> int:
 _worker_plan: _Plan | None = None
 
 
-def _adopt(plan: _Plan, parent: int) -> None:
+def _adopt(plan: _Plan, parent: int, events) -> None:
     global _worker_plan
     _worker_plan = plan
+    plan.notify = (lambda *event: events.put(event)) if events is not None else None
     _die_with_parent(parent)
     # Collect less often: a worker lives for one build, and MkDocs makes many short-lived objects.
     gc.set_threshold(50_000, 20, 20)
@@ -236,9 +279,58 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _make_site_in_worker(edition_id: str, audience: str) -> _SiteOutcome:
+def _make_site_in_worker(edition_id: str, audience: str) -> list[_SiteOutcome]:
     assert _worker_plan is not None
-    return _make_site(_worker_plan, edition_id, audience)
+    return _make_site_and_pdf(_worker_plan, edition_id, audience)
+
+
+def _make_site_and_pdf(plan: _Plan, edition_id: str, audience: str) -> list[_SiteOutcome]:
+    """One job of the pool: a site, then its PDF (when PDFs are made)."""
+    name = f"{edition_id}/{audience}"
+    jobs = [("site", _make_site)] + ([("PDF", _make_pdf)] if plan.printer is not None else [])
+    outcomes = []
+    for what, make in jobs:
+        if plan.notify is not None:
+            plan.notify("started", f"{what} {name}")
+        outcomes.append(make(plan, edition_id, audience))
+        if plan.notify is not None:
+            plan.notify("finished", f"{what} {name}", outcomes[-1].status)
+        if outcomes[-1].status == "failed":
+            break
+    return outcomes
+
+
+def _make_pdf(plan: _Plan, edition_id: str, audience: str) -> _SiteOutcome:
+    """Make the PDF of one site into the staging area, unless it is as recorded in the output."""
+    printer = plan.printer
+    try:
+        document = printer.document(plan.edition(edition_id), audience)
+    except RmkitError as e:
+        return _SiteOutcome(f"{edition_id}/{audience}", status="failed", findings=e.findings, kind="pdf")
+    name = f"{document.name}/{document.file_name}"
+    # Beside the site's generated project, for whoever wants to see what the PDF engine is given.
+    write_if_changed(plan.work / document.name / "print.html", document.html)
+    previous = plan.manifest.get(name)
+    # Unchanged only while the PDF in the output is still the one made (not deleted or damaged).
+    if (previous is not None and previous.digest.frame == document.digest and previous.files
+            and previous.files.get(document.file_name) == file_digest(plan.out / name)):
+        return _SiteOutcome(name, previous, "unchanged", _pdf_warnings(name, previous.warnings), kind="pdf")
+    try:
+        made = printer.write(document, pdf_output.staged_path(plan.staging, document.name, document.file_name))
+    except RmkitError as e:
+        return _SiteOutcome(name, status="failed", findings=e.findings, kind="pdf")
+    except Exception as e:  # the engine's own failure: say which PDF, in its words
+        return _SiteOutcome(name, status="failed", kind="pdf", findings=[finding(
+            "pdf-failed", f"build/{document.name}", f"PDF {name} was not made: {type(e).__name__}: {e}")])
+    staged = pdf_output.staged_path(plan.staging, document.name, document.file_name)
+    record = SiteRecord(SiteDigest(document.digest), made.warnings, {document.file_name: file_digest(staged)})
+    return _SiteOutcome(name, record, "built",
+                        _pdf_warnings(name, made.warnings), kind="pdf")
+
+
+def _pdf_warnings(name: str, messages: list[str]) -> list[Finding]:
+    site = name.rsplit("/", 1)[0]
+    return [finding("pdf-warning", f"build/{site}/print.html", f"PDF {name}: {message}") for message in messages]
 
 
 def _make_site(plan: _Plan, edition_id: str, audience: str) -> _SiteOutcome:
@@ -252,8 +344,9 @@ def _render_and_build(plan: _Plan, edition_id: str, audience: str) -> _SiteOutco
     name = f"{edition_id}/{audience}"
     config_dir = plan.work / edition_id / audience
     try:
-        site = plan.renderer.site(plan.edition(edition_id), audience,
-                                  plan.editions if plan.language_selector else [], config_dir)
+        edition = plan.edition(edition_id)
+        site = plan.renderer.site(edition, audience, plan.editions if plan.language_selector else [], config_dir,
+                                  pdf_file=plan.printer.file_name(edition, audience) if plan.printer else None)
     except RmkitError as e:
         return _SiteOutcome(name, status="failed", findings=e.findings)
     write_site_project(site, config_dir)
@@ -263,8 +356,9 @@ def _render_and_build(plan: _Plan, edition_id: str, audience: str) -> _SiteOutco
     built_site = plan.out / name
     # The site in the output must still be what was built (a page deleted or changed since is
     # built again), whatever the manifest, which may come from elsewhere, says.
+    own_pdf = frozenset({pdf_output.file_name(edition.program["id"], edition.id, audience)})
     intact = (previous is not None and bool(previous.files) and built_site.is_dir()
-              and output_digest(built_site) == previous.files)
+              and output_digest(built_site, own_pdf) == previous.files)
     if intact and previous.digest == digest:
         return _SiteOutcome(name, previous, "unchanged", _engine_warnings(name, previous.warnings))
     # Page by page only from a site that built without warnings: warnings of pages not
@@ -279,7 +373,7 @@ def _render_and_build(plan: _Plan, edition_id: str, audience: str) -> _SiteOutco
     except EngineError as e:
         return _SiteOutcome(name, status="failed", findings=[
             finding("build-failed", f"build/{name}/mkdocs.yml", f"site {name} did not build: {e}")])
-    return _SiteOutcome(name, SiteRecord(digest, run.warnings, output_digest(plan.staging / name)),
+    return _SiteOutcome(name, SiteRecord(digest, run.warnings, output_digest(plan.staging / name, own_pdf)),
                         "page-by-page" if run.page_by_page else "built", _engine_warnings(name, run.warnings))
 
 

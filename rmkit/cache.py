@@ -201,15 +201,25 @@ def write_manifest(site_root: Path, records: dict[str, SiteRecord]) -> None:
                                                       indent=1, sort_keys=True) + "\n")
 
 
-def output_digest(site: Path) -> dict[str, str]:
+def output_digest(site: Path, skip: frozenset[str] = frozenset()) -> dict[str, str]:
     """Every file of a built site and the digest of its bytes: a site is reported unchanged, or
     reused page by page, only while it still holds exactly what was built (a few milliseconds
-    per site; times would not do, since a restored site has new ones)."""
+    per site; times would not do, since a restored site has new ones). `skip`: files with a
+    record of their own (the site's PDF)."""
     files = {}
     for path in sorted(site.rglob("*")):
         if path.is_file() and not path.is_symlink():
-            files[path.relative_to(site).as_posix()] = _hash(path.read_bytes())
+            name = path.relative_to(site).as_posix()
+            if name not in skip:
+                files[name] = _hash(path.read_bytes())
     return files
+
+
+def file_digest(path: Path) -> str | None:
+    """The digest of one file's bytes; None when it is not a regular file."""
+    if not path.is_file() or path.is_symlink():
+        return None
+    return _hash(path.read_bytes())
 
 
 # -- caches that are data --------------------------------------------------------------------

@@ -188,6 +188,14 @@ CODES: dict[str, Code] = {
              "Keep one row per person, module and session."),
         Code("unknown-pair", _E, "A response names a pair the pairs file does not hold, or one the respondent "
              "is not in.", ""),
+        # -- PDFs
+        Code("pdf-font-missing", _W, "A font the PDFs need is not installed; they would use another, or show empty boxes.",
+             "Install the Debian package the message names, or build without PDFs (--no-pdf)."),
+        Code("pdf-remote-resource", _E, "The PDF would fetch something that is not a file of the project.",
+             "rmkit fetches nothing from the network: put the file in the project and refer to it relatively."),
+        Code("pdf-failed", _E, "The PDF engine (WeasyPrint) failed to make a PDF.", ""),
+        Code("pdf-warning", _W, "The PDF engine warned while making a PDF (e.g. a CSS property it ignores).",
+             "Check the print templates (print.html.j2, print.css.j2) of the project's templates/."),
     ]
 }
 

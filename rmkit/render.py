@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import markupsafe
 import yaml
 
 from .cache import MkDocsSettingsLoader, sealed_bytecode_cache
@@ -27,7 +28,7 @@ from .formats import Formats, own_name
 from .model import prepared_by_mentor
 from .project import PACKAGE_DEFAULTS, Project
 from .resolve import Edition
-from .sanitize import markdown_block, markdown_inline, plain_text
+from .sanitize import content_to_html, markdown_block, markdown_inline, plain_text
 
 AUDIENCES = ("mentor", "mentee")
 ASSETS = PACKAGE_DEFAULTS / "assets"
@@ -51,6 +52,7 @@ MODULE_TEMPLATE = "module.md.j2"
 SITE_TEMPLATE = "site.yml.j2"
 LANDING_TEMPLATE = "landing.html.j2"
 EVENT_TEMPLATE = "calendar-event.txt.j2"
+PDF_LABEL_TEMPLATE = "pdf-label.txt.j2"
 
 
 @dataclass
@@ -106,6 +108,9 @@ class Renderer:
         env.filters["inline"] = _content_filter(markdown_inline, self.texts)
         env.filters["block"] = _content_filter(markdown_block, self.texts)
         env.filters["plain"] = plain_text
+        # The same allow list for HTML templates (print.html.j2, the PDFs): blocks, or one line.
+        env.filters["html_block"] = lambda text: markupsafe.Markup(content_to_html(str(text)))
+        env.filters["html_inline"] = lambda text: markupsafe.Markup(content_to_html(str(text), inline=True))
         env.install_gettext_translations(load_ui_translations(self.project, language), newstyle=True)
         self._environments[language] = env
         return env
@@ -133,11 +138,8 @@ class Renderer:
     def _template_finding(self, filename: str, line: int | None, message: str):
         return finding("template-error", self.project.relative(Path(filename)), message, line=line, column=1)
 
-    def site(self, edition: Edition, audience: str, editions: list[Edition], config_dir: Path) -> SiteProject:
-        """The Markdown pages, assets and mkdocs.yml of one edition for one audience.
-
-        `config_dir` is where the site project will be written; `INHERIT` is relative to it.
-        """
+    def context(self, edition: Edition, audience: str, **extra) -> dict:
+        """What every template of one edition and audience sees (pages, site settings, print)."""
         formats = Formats(edition.locale)
         modules = edition.modules_for(audience)
         calendar = edition.calendar_for(audience)
@@ -151,7 +153,22 @@ class Renderer:
                 "module_titles": {m["id"]: m["title"] for m in modules},
                 # Lookups for templates, instead of filtering the whole calendar on every use.
                 "meetings_of": lambda module: by_module.get(module["id"], []),
-                "meeting_of": lambda module, session: by_session.get((module["id"], session["id"]))}
+                "meeting_of": lambda module, session: by_session.get((module["id"], session["id"])),
+                **extra}
+        return base
+
+    def render(self, template: str, context: dict, language: str) -> str:
+        """One template, in `language`; template problems are findings located in the template."""
+        return self._render(template, context, language)
+
+    def site(self, edition: Edition, audience: str, editions: list[Edition], config_dir: Path,
+             pdf_file: str | None = None) -> SiteProject:
+        """The Markdown pages, assets and mkdocs.yml of one edition for one audience.
+
+        `config_dir` is where the site project will be written; `INHERIT` is relative to it.
+        `pdf_file`: the name of the site's PDF (beside its home page), which pages link to.
+        """
+        base = self.context(edition, audience, pdf_file=pdf_file)
         site = SiteProject(edition.id, audience)
 
         def page(path: str, template: str, **extra) -> None:
@@ -162,7 +179,7 @@ class Renderer:
         for path, template, audiences in PAGES:
             if audience in audiences:
                 page(path, template)
-        for module in modules:
+        for module in base["modules"]:
             page(f"modules/{module['id']}.md", MODULE_TEMPLATE, module=module)
         if audience == "mentor":  # the evaluation page links to the template of the answers
             site.files.update(evaluation_files(edition))
@@ -194,11 +211,21 @@ class Renderer:
         return calendar_file(edition, audience, name=name, describe=describe, address=address,
                              previous=config_dir / "docs" / CALENDAR_FILE)
 
-    def landing(self, editions: list[Edition]) -> str:
-        """site/index.html: every edition, named in its own language, with both audiences."""
-        entries = [{"edition": e, "name": own_name(e.locale), "direction": e.direction,
-                    "sites": [(a, self._render("audience-label.txt.j2", {"audience": a}, e.language).strip())
-                              for a in AUDIENCES]} for e in editions]
+    def landing(self, editions: list[Edition], pdf_files: dict[tuple[str, str], str] | None = None) -> str:
+        """site/index.html: every edition, named in its own language, with both audiences.
+
+        `pdf_files`: the PDF of each (edition id, audience) that has one, linked in the edition's language.
+        """
+        pdf_files = pdf_files or {}
+        entries = []
+        for e in editions:
+            sites = [(a, self._render("audience-label.txt.j2", {"audience": a}, e.language).strip()) for a in AUDIENCES]
+            entry = {"edition": e, "name": own_name(e.locale), "direction": e.direction, "sites": sites, "pdfs": []}
+            if any((e.id, a) in pdf_files for a in AUDIENCES):
+                download = self._render(PDF_LABEL_TEMPLATE, {}, e.language).strip()
+                entry["pdfs"] = [(f"{e.id}/{a}/{pdf_files[e.id, a]}", f"{download} · {label}")
+                                 for a, label in sites if (e.id, a) in pdf_files]
+            entries.append(entry)
         return self._render(LANDING_TEMPLATE, {"entries": entries}, "en")
 
 

@@ -358,19 +358,11 @@ def _write_atomically(path: Path, data: bytes) -> Path:
 
 
 def _write_pdf(html: str, base: Path) -> bytes:
-    """The report as PDF (WeasyPrint, print styles of the page). No request leaves the page:
-    everything it shows is inline, and any other URL is refused."""
-    from weasyprint import HTML
+    """The report as PDF, through the workbooks' pipeline (pdf.py: WeasyPrint, PDF/UA-1). No
+    request leaves the page: everything it shows is inline, and any other URL is refused."""
+    from .pdf import html_to_pdf
 
-    try:  # WeasyPrint 68 and later: a fetcher limited to data: URLs
-        from weasyprint.urls import URLFetcher
-
-        fetcher = URLFetcher(allowed_protocols={"data"})
-    except ImportError:  # older releases take a function
-        def fetcher(url: str, *args, **kwargs):
-            raise ValueError(f"the report fetches nothing: {url}")
-
-    return HTML(string=html, base_url=str(base.resolve()), url_fetcher=fetcher).write_pdf()
+    return html_to_pdf(html, base)
 
 
 # -- the command: everything gathered, then written ----------------------------------------------

@@ -59,6 +59,8 @@ class Edition:
     holidays: str = DEFAULT_HOLIDAY_POLICY  # shift | flag | ignore
     # Source texts shown untranslated (missing or fuzzy in the catalog).
     untranslated: set[str] = field(default_factory=set)
+    # The edition's `pdf` settings in editions.yml (page_size), for the printed outputs.
+    pdf: dict = field(default_factory=dict)
 
     @property
     def direction(self) -> str:
@@ -116,6 +118,7 @@ def resolve_edition(project: Project, entry: dict, translations=None) -> Edition
         id=entry["id"], language=entry["language"], country=entry["country"],
         locale=edition_locale(entry["language"], entry["country"]), title=title, program=program,
         modules=modules, country_profile=localize("country", country), start_date=start,
+        pdf=dict(entry.get("pdf") or {}),
     )
     edition.timezone = entry.get("timezone") or country.get("timezone")
     edition.session_time = session_time(entry["session_time"]) if "session_time" in entry else None

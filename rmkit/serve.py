@@ -43,7 +43,8 @@ def _serve(root: Path, edition: str, audience: str, port: int, host: str, previe
 
     def rebuild() -> None:
         try:
-            result = build(root, out=out, editions=[edition], audience=audience, jobs=1)
+            # No PDF: a preview is rebuilt on every save, and a PDF takes seconds.
+            result = build(root, out=out, editions=[edition], audience=audience, jobs=1, pdfs=False)
         except RmkitError as e:
             sys.stdout.write(REPORTERS["text"](e.findings))
             print("rmkit serve: the preview keeps the last good build")

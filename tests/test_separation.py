@@ -11,6 +11,7 @@ import gzip
 import html
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,107 @@ def test_no_mentee_file_holds_a_mentor_only_text(bundled_site: Path):
         assert missing == [], f"{entry['id']}: the mentor guide lacks {missing[:5]}"
         checked_editions += 1
     assert checked_editions >= 6
+
+
+# -- the PDFs: the same rule, on the text a reader of the printed page sees ---------------------
+
+_BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]+")
+
+
+def _pdf_text(path: Path, right_to_left: bool = False) -> str:
+    """The text of a PDF, NFKC-normalised, without bidi marks, one space between words.
+
+    poppler (`pdftotext`) reads left-to-right text best; right to left, it splits lines into
+    visual runs and detaches vowel marks from their letters, so pypdf reads those PDFs.
+    """
+    import subprocess
+    import unicodedata
+
+    if right_to_left:
+        import pypdf
+
+        text = "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+    else:
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
+                              text=True).stdout
+    return " ".join(_dehyphenated(unicodedata.normalize("NFKC", text).translate(_BIDI_MARKS)).split())
+
+
+def _dehyphenated(text: str) -> str:
+    # poppler joins a word hyphenated at the end of a line ("self-" "assessment"): compare without hyphens.
+    return text.replace("-", "").replace("\u00ad", "")
+
+
+def _shown_in(fragment: str, text: str, right_to_left: bool, spaced: bool = True) -> bool:
+    """Whether a text fragment shows in a PDF's text.
+
+    Without spaces between words (Japanese), a line break in the PDF is not a space: compare
+    without any. Right to left, text extraction gives the runs of a mixed line (Arabic words, a
+    number, a Latin name) in visual order, so the words of a fragment may come out of order
+    around them: the fragment shows if its words all show close together (within three times
+    its length), vowel marks aside.
+    """
+    fragment = _dehyphenated(unicodedata_nfkc(fragment))
+    if not spaced:
+        return fragment.replace(" ", "") in text.replace(" ", "")
+    if not right_to_left:
+        return fragment in text
+    wanted = Counter(_ARABIC_WORD.findall(_ARABIC_MARKS.sub("", fragment)))
+    if not wanted:
+        return fragment in text
+    words = _arabic_words(text)
+    span = 3 * sum(wanted.values())
+    rarest = min(wanted, key=lambda word: len(words["at"].get(word, ())))
+    for at in words["at"].get(rarest, ()):
+        window = Counter(words["list"][max(0, at - span):at + span])
+        if not wanted - window:
+            return True
+    return False
+
+
+_WORDS_CACHE: dict[int, dict] = {}
+
+
+def _arabic_words(text: str) -> dict:
+    key = id(text)
+    if key not in _WORDS_CACHE:
+        listed = _ARABIC_WORD.findall(_ARABIC_MARKS.sub("", text))
+        at: dict[str, list[int]] = {}
+        for i, word in enumerate(listed):
+            at.setdefault(word, []).append(i)
+        _WORDS_CACHE.clear()
+        _WORDS_CACHE[key] = {"list": listed, "at": at, "text": text}
+    return _WORDS_CACHE[key]
+
+
+def unicodedata_nfkc(text: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+@pytest.mark.slow
+def test_no_mentee_pdf_holds_a_mentor_only_text_and_each_mentor_pdf_holds_them(bundled_site: Path):
+    project, entries = _editions()
+    checked = 0
+    for entry in entries:
+        edition = resolve_edition(project, entry, load_translations(project, entry["language"]))
+        right_to_left = edition.direction == "rtl"
+        spaced = edition.language.split("_")[0] not in ("ja", "zh", "th")
+        mentor_only, shown, shared = _texts_by_audience(edition)
+        visible = {f for text in shared for f in _fragments(text)}
+        fragments = {f for text in mentor_only for f in _fragments(text)} - visible
+        pdfs = {audience: bundled_site / entry["id"] / audience /
+                f"{edition.program['id']}-{entry['id']}-{audience}.pdf" for audience in ("mentee", "mentor")}
+        mentee, mentor = _pdf_text(pdfs["mentee"], right_to_left), _pdf_text(pdfs["mentor"], right_to_left)
+        assert len(mentee) > 5000 and len(mentor) > len(mentee)
+        leaks = [f[:60] for f in fragments if _shown_in(f, mentee, right_to_left, spaced)]
+        assert leaks == [], f"mentor-only text in the mentee PDF of {entry['id']}"
+        # The scan can fail: the mentor guide of the same edition prints these very texts.
+        expected = {f for text in shown for f in _fragments(text)} - visible
+        missing = [f[:60] for f in expected if not _shown_in(f, mentor, right_to_left, spaced)]
+        assert missing == [], f"{entry['id']}: the mentor PDF lacks {missing[:5]}"
+        checked += 1
+    assert checked >= 6
