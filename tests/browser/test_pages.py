@@ -49,11 +49,14 @@ def test_landing_page_links_every_edition(built_site: Path, server, visit):
     assert entries.count() == len(EDITIONS)
     for edition in EDITIONS:
         entry = page.locator(f'li.edition[lang="{edition}"]')
-        hrefs = entry.locator("a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        hrefs = entry.locator("p.sites:not(.pdfs) a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
         assert hrefs == [f"{edition}/{audience}/index.html" for audience in AUDIENCES]
+        pdfs = entry.locator("p.pdfs a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        assert [p.rsplit("/", 1)[0] for p in pdfs] == [f"{edition}/{audience}" for audience in AUDIENCES]
+        assert all(p.endswith(f"-{edition}-{audience}.pdf") for p, audience in zip(pdfs, AUDIENCES))
         expected = "rtl" if edition.startswith("ar") else "ltr"
         assert entry.get_attribute("dir") == expected
-    page.locator(f'li.edition[lang="{EDITIONS[0]}"] a').last.click()
+    page.locator(f'li.edition[lang="{EDITIONS[0]}"] p.sites:not(.pdfs) a').last.click()
     page.wait_for_url(f"**/{EDITIONS[0]}/mentee/index.html")
     assert v.errors() == []
 
