@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from ..reporters import REPORTERS
 
@@ -23,5 +24,26 @@ def add_format(parser, choices=None) -> None:
     parser.add_argument("--format", choices=choices or sorted(REPORTERS), default="text")
 
 
-def report(findings, output_format: str = "text") -> None:
+def print_findings(findings, output_format: str = "text") -> None:
     sys.stdout.write(REPORTERS[output_format](findings))
+
+
+def add_build_options(parser, *, only: str, out: str) -> None:
+    """The options of every command that runs the build's stages (`build`, `package`)."""
+    parser.add_argument("--edition", action="append", dest="editions", metavar="ID",
+                        help=f"{only} only this edition (repeatable)")
+    parser.add_argument("--audience", choices=AUDIENCES)
+    parser.add_argument("--out", type=Path, default=None, help=f"output directory (default: {out})")
+    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.add_argument("--jobs", type=int, default=None, help="parallel site builds (default: CPU count)")
+    parser.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs")
+
+
+def report_result(result, args) -> int:
+    """Findings, then the summary lines (text only), then the exit code."""
+    if args.format != "text" or result.findings:
+        print_findings(result.findings, args.format)
+    if args.format == "text":
+        for line in result.summary():
+            print(line)
+    return exit_code(result.findings, args.strict)

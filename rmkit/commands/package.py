@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..reporters import REPORTERS
-from . import AUDIENCES, exit_code, report
+from . import add_build_options, report_result
 
 
 def add_parser(commands) -> None:
@@ -15,13 +13,7 @@ def add_parser(commands) -> None:
     parser.add_argument("--format", action="append", dest="formats", choices=FORMATS, metavar="FORMAT",
                         help=f"package format, one of {', '.join(FORMATS)} (repeatable; default: the formats "
                              f"program.yml lists under packages:, else zip)")
-    parser.add_argument("--edition", action="append", dest="editions", metavar="ID",
-                        help="package only this edition (repeatable)")
-    parser.add_argument("--audience", choices=AUDIENCES)
-    parser.add_argument("--out", type=Path, default=None, help="output directory (default: dist/)")
-    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
-    parser.add_argument("--jobs", type=int, default=None, help="parallel site builds (default: CPU count)")
-    parser.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs")
+    add_build_options(parser, only="package", out="dist/")
     # --format names the package format here:
     # the findings' report format is --report.
     parser.add_argument("--report", dest="format", choices=sorted(REPORTERS), default="text",
@@ -33,9 +25,4 @@ def run(args, root) -> int:
 
     result = package(root, out=args.out, formats=args.formats, editions=args.editions, audience=args.audience,
                      strict=args.strict, jobs=args.jobs, engine=args.engine)
-    if args.format != "text" or result.findings:
-        report(result.findings, args.format)
-    if args.format == "text":
-        for line in result.summary():
-            print(line)
-    return exit_code(result.findings, args.strict)
+    return report_result(result, args)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import add_format, exit_code, report
+from . import add_format, exit_code, print_findings
 
 
 def add_parser(commands) -> None:
@@ -46,7 +46,7 @@ def run(args, root) -> int:
                           min_group=args.min_group or DEFAULT_MIN_GROUP,
                           out=args.out, pdf=not args.no_pdf)
     if args.format != "text" or outcome.findings:
-        report(outcome.findings, args.format)
+        print_findings(outcome.findings, args.format)
     if args.format == "text":
         print(outcome.summary())
     return exit_code(outcome.findings, False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import add_format, exit_code, report
+from . import add_format, exit_code, print_findings
 
 
 def add_parser(commands) -> None:
@@ -15,5 +15,5 @@ def run(args, root) -> int:
     from ..validate import validate_project
 
     _, findings = validate_project(root)
-    report(findings, args.format)
+    print_findings(findings, args.format)
     return exit_code(findings, args.strict)
