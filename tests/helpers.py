@@ -23,6 +23,29 @@ def replace_once(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def add_second_module(root: Path, *, mentor_notes: str | None = None) -> Path:
+    """A copy of the starter's module as `second-steps`, second in the program; returns its file."""
+    modules = root / "curriculum" / "modules"
+    second = (modules / "getting-started.yml").read_text(encoding="utf-8")
+    second = second.replace("id: getting-started", "id: second-steps").replace("title: Getting started",
+                                                                                "title: Second steps")
+    if mentor_notes is not None:
+        second = second.replace("Let the mentee propose the rhythm", mentor_notes)
+    (modules / "second-steps.yml").write_text(second, encoding="utf-8")
+    replace_once(root / "curriculum" / "program.yml", "modules: [getting-started]",
+                 "modules: [getting-started, second-steps]")
+    return modules / "second-steps.yml"
+
+
+def empty_catalogs(root: Path, languages) -> None:
+    """A content catalog with no translation for each language: the editions show the source text."""
+    for language in languages:
+        catalog = root / "locales" / language / "LC_MESSAGES" / "curriculum.po"
+        catalog.parent.mkdir(parents=True)
+        catalog.write_text(f'msgid ""\nmsgstr ""\n"Language: {language}\\n"\n'
+                           '"Content-Type: text/plain; charset=UTF-8\\n"\n', encoding="utf-8")
+
+
 def case_project(case: Path, tmp_path: Path) -> tuple[Path, dict]:
     """The starter project with the case's patches, copies and files applied."""
     root = starter_project(tmp_path)

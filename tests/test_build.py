@@ -12,7 +12,7 @@ from rmkit.build import SITE_MARKER, build
 from rmkit.cli import main
 from rmkit.findings import RmkitError, UsageError
 
-from .helpers import replace_once, starter_project
+from .helpers import empty_catalogs, replace_once, starter_project
 
 JP_PROFILE = """\
 country: JP
@@ -40,11 +40,7 @@ def _project(tmp_path: Path) -> Path:
         "  - {id: ar-AE, language: ar, country: AE}\n", encoding="utf-8")
     replace_once(root / "curriculum" / "modules" / "getting-started.yml", "how either of you can stop.",
                  "how either of you can stop. Agree how to reach each other on {network.messaging} ({{{{brace}}}}).")
-    for language in ("ja", "ar"):  # empty catalogs: the editions show the source text
-        catalog = root / "locales" / language / "LC_MESSAGES" / "curriculum.po"
-        catalog.parent.mkdir(parents=True)
-        catalog.write_text(f'msgid ""\nmsgstr ""\n"Language: {language}\\n"\n'
-                           '"Content-Type: text/plain; charset=UTF-8\\n"\n', encoding="utf-8")
+    empty_catalogs(root, ("ja", "ar"))
     return root
 
 

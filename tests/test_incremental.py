@@ -15,7 +15,7 @@ from rmkit.findings import RmkitError
 from rmkit.project import PACKAGE_DEFAULTS
 from rmkit.site import page_stands_alone, zensical_warnings
 
-from .helpers import replace_once, starter_project
+from .helpers import add_second_module, replace_once, starter_project
 
 EDITIONS = ("en-GB", "fr-FR", "ja-JP")
 ALL_SITES = sorted(f"{e}/{a}" for e in EDITIONS for a in ("mentee", "mentor"))
@@ -37,13 +37,8 @@ pytestmark = pytest.mark.usefixtures("same_build_date")
 def _project(tmp_path: Path) -> Path:
     """The starter with a second module and three editions: en-GB, fr-FR (with a catalog), ja-JP."""
     root = starter_project(tmp_path)
+    add_second_module(root)
     modules = root / "curriculum" / "modules"
-    second = (modules / "getting-started.yml").read_text(encoding="utf-8")
-    second = second.replace("id: getting-started", "id: second-steps").replace("title: Getting started",
-                                                                                "title: Second steps")
-    (modules / "second-steps.yml").write_text(second, encoding="utf-8")
-    replace_once(root / "curriculum" / "program.yml", "modules: [getting-started]",
-                 "modules: [getting-started, second-steps]")
     # A placeholder in text both audiences see, filled from each edition's country profile.
     replace_once(modules / "getting-started.yml", "how either of you can stop.",
                  "how either of you can stop. Keep in touch on {network.messaging}.")

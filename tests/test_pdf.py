@@ -24,7 +24,7 @@ from rmkit.cli import main
 from rmkit.findings import RmkitError
 from rmkit.progress import Progress
 
-from .helpers import replace_once, starter_project
+from .helpers import add_second_module, empty_catalogs, replace_once, starter_project
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
@@ -49,14 +49,7 @@ _BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d
 def _project(tmp_path: Path) -> Path:
     """The starter with two modules and three editions: en-GB and ja-JP dated, ar-AE undated on letter paper."""
     root = starter_project(tmp_path)
-    modules = root / "curriculum" / "modules"
-    second = (modules / "getting-started.yml").read_text(encoding="utf-8")
-    second = second.replace("id: getting-started", "id: second-steps").replace("title: Getting started",
-                                                                                "title: Second steps")
-    second = second.replace("Let the mentee propose the rhythm", "Let the mentee set the pace of the second module")
-    (modules / "second-steps.yml").write_text(second, encoding="utf-8")
-    replace_once(root / "curriculum" / "program.yml", "modules: [getting-started]",
-                 "modules: [getting-started, second-steps]")
+    add_second_module(root, mentor_notes="Let the mentee set the pace of the second module")
     countries = root / "locales" / "countries"
     (countries / "JP.yml").write_text(PROFILE.format(cc="JP", messaging="LINE"), encoding="utf-8")
     (countries / "AE.yml").write_text(PROFILE.format(cc="AE", messaging="Botim"), encoding="utf-8")
@@ -65,11 +58,7 @@ def _project(tmp_path: Path) -> Path:
         "  - {id: en-GB, language: en, country: GB, start_date: 2027-01-11}\n"
         "  - {id: ja-JP, language: ja, country: JP, start_date: 2027-05-17}\n"
         "  - {id: ar-AE, language: ar, country: AE, pdf: {page_size: letter}}\n", encoding="utf-8")
-    for language in ("ja", "ar"):  # empty catalogs: the content shows the source text
-        catalog = root / "locales" / language / "LC_MESSAGES" / "curriculum.po"
-        catalog.parent.mkdir(parents=True)
-        catalog.write_text(f'msgid ""\nmsgstr ""\n"Language: {language}\\n"\n'
-                           '"Content-Type: text/plain; charset=UTF-8\\n"\n', encoding="utf-8")
+    empty_catalogs(root, ("ja", "ar"))
     return root
 
 
