@@ -154,18 +154,18 @@ def _build(project: Project, findings: list[Finding], out: Path, work: Path, edi
     try:
         plan = _Plan(renderer, resolved, sites_work, out, staging, engine,
                      engine_fingerprint(engine), read_manifest(out), language_selector, printer)
-        sites = _largest_first(selected, audiences)
+        todo = _longest_first(selected, audiences, printer is not None)
         if progress is not None:
-            progress.begin(len(sites) * (2 if printer is not None else 1))
+            progress.begin(len(todo))
             plan.notify = progress.event
         try:
-            outcomes = _make_sites(plan, sites, jobs)
+            outcomes = _make_sites(plan, todo, jobs)
         finally:
             if progress is not None:
                 progress.end()
         order = {name: i for i, name in enumerate(f"{e.id}/{a}" for e in selected for a in audiences)}
         # Report in the order of editions.yml, each site before its PDF.
-        outcomes.sort(key=lambda o: (order["/".join(o.name.split("/")[:2])], o.kind))
+        outcomes.sort(key=lambda o: (order["/".join(o.name.split("/")[:2])], o.kind == "pdf"))
         # Sites fail alike (a template or mkdocs.yml they share): say each problem once.
         failures = list(dict.fromkeys(f for o in outcomes if o.status == "failed" for f in o.findings))
         if failures:
@@ -196,21 +196,27 @@ def _build(project: Project, findings: list[Finding], out: Path, work: Path, edi
     return result
 
 
-def _largest_first(editions: list[Edition], audiences: list[str]) -> list[tuple[str, str]]:
-    """Sites in the order to start them: with few workers, a big site started last would
-    leave the others idle at the end. The mentee workbook is the bigger (it also prints
+def _longest_first(editions: list[Edition], audiences: list[str], pdfs: bool) -> list[tuple[str, str, str]]:
+    """The pool's jobs, (what, edition, audience), in the order to start them: with few workers,
+    a long job started last would leave the others idle at the end. A PDF takes several times
+    as long as its site (WeasyPrint lays out every page), and the mentor guide is the longer
+    PDF (it adds the mentor notes); the mentee workbook is the bigger site (it also prints
     every module on one page)."""
     sites = [(e, a) for e in editions for a in audiences]
-    sites.sort(key=lambda site: (len(site[0].modules), site[1] == "mentee"), reverse=True)
-    return [(e.id, a) for e, a in sites]
+    jobs = [("PDF", e, a) for e, a in sites] if pdfs else []
+    jobs.sort(key=lambda job: (len(job[1].modules), job[2] == "mentor"), reverse=True)
+    jobs += sorted((("site", e, a) for e, a in sites),
+                   key=lambda job: (len(job[1].modules), job[2] == "mentee"), reverse=True)
+    return [(what, e.id, a) for what, e, a in jobs]
 
 
-def _make_sites(plan: _Plan, sites: list[tuple[str, str]], jobs: int | None) -> list[_SiteOutcome]:
-    jobs = max(1, min(jobs or _cpu_count(), len(sites)))
+def _make_sites(plan: _Plan, todo: list[tuple[str, str, str]], jobs: int | None) -> list[_SiteOutcome]:
+    """Run the jobs (sites and PDFs), in `jobs` worker processes (default: one per core)."""
+    jobs = max(1, min(jobs or _cpu_count(), len(todo)))
     if jobs == 1:
-        return [o for edition_id, audience in sites for o in _make_site_and_pdf(plan, edition_id, audience)]
+        return [_run_job(plan, *job) for job in todo]
     # fork: workers start with rmkit, MkDocs and the resolved editions already in memory, and
-    # each renders and builds whole sites, so only names go to them and small records come back.
+    # each renders and builds a whole site or PDF, so only names go to them and small records come back.
     context = multiprocessing.get_context("fork")
     # What exists now (the project, with a node per YAML value, and the editions) lives as long
     # as the workers: frozen, the cycle collector no longer scans it in every worker, nor
@@ -220,13 +226,13 @@ def _make_sites(plan: _Plan, sites: list[tuple[str, str]], jobs: int | None) -> 
     events = context.SimpleQueue() if plan.notify is not None else None
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_adopt, initargs=(plan, os.getpid(), events))
     try:
-        futures = [pool.submit(_make_site_in_worker, edition_id, audience) for edition_id, audience in sites]
+        futures = [pool.submit(_run_job_in_worker, *job) for job in todo]
         pending = set(futures)
         while pending:
             _done, pending = wait(pending, timeout=0.2 if events is not None else None, return_when=FIRST_COMPLETED)
             while events is not None and not events.empty():
                 plan.notify(*events.get())
-        outcomes = [o for future in futures for o in future.result()]
+        outcomes = [future.result() for future in futures]
     except BaseException:
         # Interrupted, or a worker died: stop the others now rather than wait for their sites.
         workers = list((getattr(pool, "_processes", None) or {}).values())
@@ -279,25 +285,20 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _make_site_in_worker(edition_id: str, audience: str) -> list[_SiteOutcome]:
+def _run_job_in_worker(what: str, edition_id: str, audience: str) -> _SiteOutcome:
     assert _worker_plan is not None
-    return _make_site_and_pdf(_worker_plan, edition_id, audience)
+    return _run_job(_worker_plan, what, edition_id, audience)
 
 
-def _make_site_and_pdf(plan: _Plan, edition_id: str, audience: str) -> list[_SiteOutcome]:
-    """One job of the pool: a site, then its PDF (when PDFs are made)."""
-    name = f"{edition_id}/{audience}"
-    jobs = [("site", _make_site)] + ([("PDF", _make_pdf)] if plan.printer is not None else [])
-    outcomes = []
-    for what, make in jobs:
-        if plan.notify is not None:
-            plan.notify("started", f"{what} {name}")
-        outcomes.append(make(plan, edition_id, audience))
-        if plan.notify is not None:
-            plan.notify("finished", f"{what} {name}", outcomes[-1].status)
-        if outcomes[-1].status == "failed":
-            break
-    return outcomes
+def _run_job(plan: _Plan, what: str, edition_id: str, audience: str) -> _SiteOutcome:
+    """One job of the pool: a site, or its PDF (they do not wait for each other)."""
+    label = f"{what} {edition_id}/{audience}"
+    if plan.notify is not None:
+        plan.notify("started", label)
+    outcome = (_make_pdf if what == "PDF" else _make_site)(plan, edition_id, audience)
+    if plan.notify is not None:
+        plan.notify("finished", label, outcome.status)
+    return outcome
 
 
 def _make_pdf(plan: _Plan, edition_id: str, audience: str) -> _SiteOutcome:

@@ -82,10 +82,10 @@ def test_workers_get_site_names_not_the_project(tmp_path, monkeypatch):
     plan_size: list[int] = []
     monkeypatch.setattr(rmkit.build, "_make_sites", spy)
     assert build(root, jobs=2).built == SITES
-    assert len(submitted) == 6 and max(len(task) for task in submitted) < 100 < plan_size[0] // 100
+    assert len(submitted) == 12 and max(len(task) for task in submitted) < 100 < plan_size[0] // 100
 
 
-def test_the_biggest_sites_start_first(tmp_path):
+def test_the_longest_jobs_start_first(tmp_path):
     root = _project(tmp_path)
     modules = root / "curriculum" / "modules"
     second = (modules / "getting-started.yml").read_text(encoding="utf-8").replace(
@@ -105,8 +105,13 @@ def test_the_biggest_sites_start_first(tmp_path):
     project, _ = validate_project(root)
     editions = [resolve_edition(project, e, load_translations(project, e["language"]))
                 for e in edition_entries(project)]
-    assert rmkit.build._largest_first(editions, ["mentor", "mentee"]) == [
-        ("ja-JP", "mentee"), ("ja-JP", "mentor"), ("en-GB", "mentee"), ("en-GB", "mentor")]
+    # PDFs first (each takes several times as long as its site), the mentor guide's first;
+    # then the sites, the mentee workbook first; the edition with more modules first.
+    assert rmkit.build._longest_first(editions, ["mentor", "mentee"], pdfs=True) == [
+        ("PDF", "ja-JP", "mentor"), ("PDF", "ja-JP", "mentee"), ("PDF", "en-GB", "mentor"), ("PDF", "en-GB", "mentee"),
+        ("site", "ja-JP", "mentee"), ("site", "ja-JP", "mentor"), ("site", "en-GB", "mentee"), ("site", "en-GB", "mentor")]
+    assert rmkit.build._longest_first(editions, ["mentor"], pdfs=False) == [
+        ("site", "ja-JP", "mentor"), ("site", "en-GB", "mentor")]
 
 
 def test_every_failing_site_is_reported_and_nothing_is_swapped_in(tmp_path):
