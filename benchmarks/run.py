@@ -3,6 +3,7 @@
     python3 benchmarks/run.py            # the figures of the README (a few minutes on 2 cores)
     python3 benchmarks/run.py --quick    # a smoke run on small projects (seconds); ratios not meaningful
     python3 benchmarks/run.py --only pairing   # only `rmkit pair`: 2,000 mentees × 1,500 mentors
+    python3 benchmarks/run.py --only pdf       # only the PDFs of the bundled program
 
 Validation: 300 modules, 4 editions, against the parse floor of the same files
 (benchmarks/validate.py). Builds: 60 modules × 4 editions × 2 audiences = 8 sites
@@ -68,9 +69,23 @@ def format_rows(rows, header: str) -> str:
 
 
 def table(results: dict) -> str:
-    if "build" not in results:  # --only pairing
-        p = results["pairing"]
-        return format_rows(pairing_rows(p), f"machine: {results['machine']}; medians of {p['runs']} runs")
+    """The figures measured (all, or those of `--only`), one row each."""
+    rows = build_rows(results) if "build" in results else []
+    if "pdf" in results:
+        rows += pdf_rows(results["pdf"])
+    if "pairing" in results:
+        rows += pairing_rows(results["pairing"])
+    header = f"machine: {results['machine']}"
+    if "build" in results:
+        b, v = results["build"], results["validate"]
+        header += (f"; builds: {b['modules']} modules × {b['editions']} editions × 2 audiences; "
+                   f"medians of {b['runs']} runs (validation: {v['runs']})")
+    else:
+        header += f"; medians of {results['runs']} runs"
+    return format_rows(rows, header)
+
+
+def build_rows(results: dict) -> list[tuple[str, str, str]]:
     v, b = results["validate"], results["build"]
     s = b["seconds"]
     rows = [
@@ -107,19 +122,22 @@ def table(results: dict) -> str:
             ("zensical: rebuild, one module's text edited", f"{s['zensical_edit_text']:.2f} s", ""),
             ("  / zensical clean build", f"{b['zensical_edit_text_ratio']:.2f}", ""),
         ]
-    if "pdf" in results:
-        p = results["pdf"]
-        rows += [
-            (f"PDFs of the bundled program: {p['pdfs']} PDFs, {p['pages']} pages, 1 process",
-             f"{p['render_s'] + p['engine_s']:.2f} s", ""),
-            ("  PDF time per page (print HTML + WeasyPrint)", f"{p['ms_per_page']:.0f} ms", ""),
-            ("bundled program: clean build --jobs 2 --no-pdf (CLI)", f"{p['no_pdf_s']:.2f} s", ""),
-            ("bundled program: clean build --jobs 2 with PDFs (CLI)", f"{p['with_pdf_s']:.2f} s", ""),
-            ("  with PDFs / --no-pdf", f"{p['ratio']:.2f}×", "pdf_ratio"),
-        ]
-    rows += pairing_rows(results["pairing"])
-    return format_rows(rows, f"machine: {results['machine']}; builds: {b['modules']} modules × {b['editions']} "
-                             f"editions × 2 audiences; medians of {b['runs']} runs (validation: {v['runs']})")
+    return rows
+
+
+def pdf_rows(p: dict) -> list[tuple[str, str, str]]:
+    return [
+        (f"PDFs of the bundled program: {p['pdfs']} PDFs, {p['pages']} pages, 1 process",
+         f"{p['render_s'] + p['engine_s']:.2f} s", ""),
+        ("  PDF time per page (print HTML + WeasyPrint)", f"{p['ms_per_page']:.0f} ms", ""),
+        ("bundled program: clean build --jobs 2 --no-pdf (CLI)", f"{p['no_pdf_s']:.2f} s", ""),
+        ("bundled program: clean build --jobs 2 with PDFs (CLI)", f"{p['with_pdf_s']:.2f} s", ""),
+        ("  with PDFs / --no-pdf", f"{p['ratio']:.2f}×", "pdf_ratio"),
+        ("  CPU time --no-pdf / with PDFs (workers included)",
+         f"{p['no_pdf_cpu_s']:.1f} s / {p['with_pdf_cpu_s']:.1f} s", ""),
+        (f"  smallest ratio any schedule on {p['cores']} cores allows (CPU / cores / --no-pdf)",
+         f"{p['best_ratio']:.2f}×", ""),
+    ]
 
 
 def main() -> None:
@@ -128,12 +146,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=None, help="runs per build figure (default 5; quick 1)")
     parser.add_argument("--engine", action="append", dest="engines", choices=("mkdocs", "zensical"),
                         help="engines to compare (default: mkdocs, and zensical when installed)")
-    parser.add_argument("--only", choices=("pairing",), help="run only these figures")
+    parser.add_argument("--only", choices=("pdf", "pairing"), help="run only these figures")
     parser.add_argument("--json", type=Path, default=HERE / "out" / "results.json")
     args = parser.parse_args()
     engines = args.engines or (["mkdocs", "zensical"] if build_benchmark.zensical_available() else ["mkdocs"])
     runs = args.runs or (1 if args.quick else 5)
-    results = {"machine": machine(), "quick": args.quick}
+    results = {"machine": machine(), "quick": args.quick, "runs": runs}
     with tempfile.TemporaryDirectory() as work:
         if not args.only:
             results["engines"] = engines
@@ -141,9 +159,11 @@ def main() -> None:
                                                              Path(work))
             results["build"] = build_benchmark.measure(10 if args.quick else 60, 2 if args.quick else 4, runs,
                                                        Path(work), engines)
+        if args.only in (None, "pdf"):
             results["pdf"] = pdf_benchmark.measure(1 if args.quick else runs, Path(work), quick=args.quick)
-        results["pairing"] = pairing_benchmark.measure(200 if args.quick else 2000, 150 if args.quick else 1500,
-                                                       runs, Path(work) / "pairing")
+        if args.only in (None, "pairing"):
+            results["pairing"] = pairing_benchmark.measure(200 if args.quick else 2000,
+                                                           150 if args.quick else 1500, runs, Path(work) / "pairing")
     print(table(results), end="")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
