@@ -136,7 +136,9 @@ def plan_meetings(modules: list[dict], every_weeks: int, start: datetime.date | 
     """Sessions in module order, one meeting every `every_weeks` weeks from the start.
 
     A session whose day is not a working day moves to the next one (or, `flag_only`, stays
-    and says why). Each moves on its own: the sessions after it keep their planned days.
+    and says why). Each moves on its own: the sessions after it keep their planned days, unless
+    a closure longer than the cadence pushed the one before onto or past it. Two sessions never
+    share a day: a session moves to the first working day after the one before it.
     """
     meetings = []
     for module in modules:
@@ -145,7 +147,11 @@ def plan_meetings(modules: list[dict], every_weeks: int, start: datetime.date | 
             week = 1 + n * every_weeks
             date = start + datetime.timedelta(weeks=n * every_weeks) if start else None
             day_off = working_days.day_off(date) if date and working_days else None
-            if day_off and not flag_only:
+            if date and working_days and not flag_only:
+                previous = meetings[-1].date if meetings else None
+                if previous is not None and date <= previous:
+                    day_off = day_off or DayOff(date, "taken")
+                    date = previous + datetime.timedelta(days=1)
                 date = working_days.next_working_day(date)
             meetings.append(Meeting(n + 1, module, session, week, date, day_off))
     return meetings

@@ -28,7 +28,7 @@ class DayOff:
     """Why nobody meets on `date`."""
 
     date: datetime.date
-    kind: str  # "holiday" | "closure" | "weekend"
+    kind: str  # "holiday" | "closure" | "weekend" | "taken" (the session before was moved to it)
     names: tuple[str, ...] = ()  # the holidays' names, in the edition's language where the library has it
     estimated: bool = False  # a lunar holiday whose date the library computes, not an official one
 

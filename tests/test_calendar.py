@@ -144,6 +144,28 @@ def test_closures_move_sessions_like_holidays(tmp_path):
     assert edition.calendar[4].day_off.names == ("Late Summer Bank Holiday",)
 
 
+def test_a_closure_longer_than_the_cadence_never_puts_two_sessions_on_one_day(tmp_path):
+    # Weekly sessions and the company closed for three weeks: the three sessions planned in
+    # the closure, and the one planned on the bank holiday after it (30 August 2027 in
+    # England), each take the next free working day, in order.
+    edition = _edition(tmp_path, "{id: en-GB, language: en, country: GB, subdivision: ENG, "
+                                 "start_date: 2027-08-02, closed: [{from: 2027-08-09, to: 2027-08-27}]}")
+    assert _dates(edition) == ["2027-08-02", "2027-08-31", "2027-09-01", "2027-09-02", "2027-09-03"]
+    assert [m.day_off.kind if m.day_off else None for m in edition.calendar] == \
+        [None, "closure", "closure", "closure", "holiday"]
+    # A working day taken by a session pushed there: the next session moves past it.
+    root = _project(tmp_path / "2", "  - {id: en-GB, language: en, country: GB, subdivision: ENG, "
+                                    "start_date: 2027-08-02, closed: [{from: 2027-08-09, to: 2027-08-13}, "
+                                    "{from: 2027-08-16, to: 2027-08-20}]}\n")
+    edition = _editions(root)[0]
+    assert _dates(edition) == ["2027-08-02", "2027-08-23", "2027-08-24", "2027-08-25", "2027-08-31"]
+    assert [m.day_off.kind if m.day_off else None for m in edition.calendar] == \
+        [None, "closure", "closure", "taken", "holiday"]
+    assert all(m.moved for m in edition.calendar[1:])
+    page = _rendered(root, "en-GB", "mentee")["docs/calendar.md"]
+    assert "Moved from 23 August 2027: the session before was moved to that day" in page
+
+
 def test_a_weekend_start_moves_to_monday_and_is_a_warning(tmp_path):
     root = _project(tmp_path, "  - {id: en-GB, language: en, country: GB, start_date: 2027-05-15}\n")
     _, findings = validate_project(root)
