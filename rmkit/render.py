@@ -86,7 +86,7 @@ class Renderer:
         with the translations they were first rendered with."""
         if language in self._environments:
             return self._environments[language]
-        from .catalogs import load_ui_translations
+        from .ui_catalogs import load_ui_translations
 
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(p) for p in self.project.templates_dirs()]),

@@ -410,7 +410,7 @@ def report_language(project, language: str | None):
 
 def yes_no_words(project) -> dict[str, bool]:
     """'Yes' and 'No' in every interface language: survey exports write the respondent's."""
-    from .catalogs import UI_LANGUAGES, load_ui_translations
+    from .ui_catalogs import UI_LANGUAGES, load_ui_translations
 
     words = {}
     for language in UI_LANGUAGES:

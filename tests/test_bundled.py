@@ -10,9 +10,9 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 
-from rmkit.catalogs import extract_ui
 from rmkit.cli import main
 from rmkit.project import PACKAGE_DEFAULTS
+from rmkit.ui_catalogs import extract_ui
 
 from .conftest import ROOT
 

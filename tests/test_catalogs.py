@@ -402,10 +402,10 @@ def test_an_entry_without_msgstr_is_an_error_at_its_msgid(project, french):
 
 def test_babel_structure_errors_are_findings_too(project, french, monkeypatch):
     """Babel's own strict reading stays the last word when the line check misses something."""
-    import rmkit.catalogs
+    import rmkit.po_files
 
     french.write_text(french.read_text(encoding="utf-8").replace('msgstr ""\n', "", 1), encoding="utf-8")
-    monkeypatch.setattr(rmkit.catalogs, "_syntax_problem", lambda text: None)
+    monkeypatch.setattr(rmkit.po_files, "_syntax_problem", lambda text: None)
     _, findings = validate_project(project)
     assert [(f.code, f.file) for f in findings] == [("catalog-malformed", FRENCH)]
     assert "missing msgstr" in findings[0].message

@@ -503,7 +503,7 @@ def test_every_pairing_string_is_in_the_ui_catalogs_and_translated():
 
     from babel.messages.pofile import read_po
 
-    from rmkit.catalogs import PACKAGED_LOCALES, PACKAGED_TEMPLATES, extract_ui
+    from rmkit.ui_catalogs import PACKAGED_LOCALES, PACKAGED_TEMPLATES, extract_ui
 
     wanted = {(m.context, m.id) for m in extract_ui(PACKAGED_TEMPLATES)
               if m.id and any("pairing" in path for path, _ in m.locations)}

@@ -15,9 +15,9 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 
 from rmkit import plurals
-from rmkit.catalogs import (PACKAGED_LOCALES, PACKAGED_TEMPLATES, UI_OPTIONS, extract_ui, load_ui_translations, main,
-                            update_ui_catalogs)
 from rmkit.project import Project
+from rmkit.ui_catalogs import (PACKAGED_LOCALES, PACKAGED_TEMPLATES, UI_OPTIONS, extract_ui, load_ui_translations,
+                               main, update_ui_catalogs)
 
 PAGE = """\
 # {{ _("Mentor guide") }}
@@ -163,7 +163,7 @@ def test_ui_extract_writes_the_template_and_every_language(tmp_path, templates, 
 
 def test_ui_extract_runs_as_a_module(tmp_path, templates):
     locales = tmp_path / "locales"
-    result = subprocess.run([sys.executable, "-m", "rmkit.catalogs", "ui-extract", "--templates", str(templates),
+    result = subprocess.run([sys.executable, "-m", "rmkit.ui_catalogs", "ui-extract", "--templates", str(templates),
                              "--locales", str(locales), "--language", "fr"],
                             capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
     assert result.returncode == 0, result.stderr
