@@ -127,7 +127,7 @@ def build_rows(results: dict) -> list[tuple[str, str, str]]:
 
 def pdf_rows(p: dict) -> list[tuple[str, str, str]]:
     return [
-        (f"PDFs of the bundled program: {p['pdfs']} PDFs, {p['pages']} pages, 1 process",
+        (f"PDFs of the bundled program: {p['pdfs']:.0f} PDFs, {p['pages']:.0f} pages, 1 process",
          f"{p['render_s'] + p['engine_s']:.2f} s", ""),
         ("  PDF time per page (print HTML + WeasyPrint)", f"{p['ms_per_page']:.0f} ms", ""),
         ("bundled program: clean build --jobs 2 --no-pdf (CLI)", f"{p['no_pdf_s']:.2f} s", ""),
