@@ -147,7 +147,8 @@ def site_digest(files: dict[str, str | bytes], fingerprint: str, stands_alone: C
 
     A Markdown page goes into the pages only if `stands_alone(markdown)`: a page the engine
     reads more from than its own content (e.g. metadata that shows in the navigation of
-    every page) belongs to the frame.
+    every page) belongs to the frame. Any other file of the docs folder (the calendar file,
+    an image) is copied as it is, and no page's HTML reads its bytes: it is a page too.
     """
     frame = hashlib.blake2b(fingerprint.encode("utf-8"), digest_size=16)
     pages = {}
@@ -155,10 +156,11 @@ def site_digest(files: dict[str, str | bytes], fingerprint: str, stands_alone: C
     for path in sorted(files):
         content = files[path]
         data = content.encode("utf-8") if isinstance(content, str) else content
-        if path.startswith(prefix) and path.endswith(".md"):
-            # The list of pages makes the navigation: part of the frame, whatever their text.
+        if path.startswith(prefix):
+            # The list of files makes the navigation and resolves links: part of the frame,
+            # whatever their content.
             frame.update(b"\0page\0" + path.encode("utf-8"))
-            if isinstance(content, str) and stands_alone(content):
+            if not path.endswith(".md") or (isinstance(content, str) and stands_alone(content)):
                 pages[path[len(prefix):]] = _hash(data)
                 continue
         frame.update(b"\0" + path.encode("utf-8") + b"\0" + data)

@@ -409,9 +409,10 @@ class _PageByPage(BasePlugin):
         self.order: list[tuple[str, bool]] = []  # (page URL, changed), in the order MkDocs renders them
 
     def on_files(self, files, *, config):
-        # MkDocs' dirty build compares mtimes; rmkit knows exactly which pages changed.
+        # MkDocs' dirty build compares mtimes; rmkit knows exactly which pages (and other files
+        # of the docs folder, such as the calendar) changed.
         for file in files:
-            changed = file.is_documentation_page() and file.src_uri in self.changed
+            changed = file.src_uri in self.changed
             file.is_modified = (lambda changed=changed: changed)
         _lay_out_previous(self.previous, Path(config.site_dir),
                           untouched={file.dest_uri for file in files if not file.is_modified()})

@@ -197,6 +197,21 @@ def test_editing_a_module_rebuilds_its_pages_only_and_equals_a_clean_build(proje
     _assert_same_as_a_clean_build(project, tmp_path)
 
 
+def test_an_objective_in_the_calendar_file_is_rebuilt_page_by_page(project, tmp_path):
+    # An objective shows in each session's event of calendar.ics (dated editions: en-GB and
+    # fr-FR): the file is copied again, and the sites are not built in full for it.
+    replace_once(project / "curriculum" / "modules" / "getting-started.yml",
+                 "text: Agree on a rhythm, confidentiality", "text: Agree on a meeting rhythm, confidentiality")
+    before = _files(project / "site")
+    result = build(project, jobs=2)
+    assert result.built == ALL_SITES and result.page_by_page == ALL_SITES
+    after = _files(project / "site")
+    changed_calendars = sorted(name for name in after if name.endswith(".ics") and after[name] != before[name])
+    assert changed_calendars == [f"{e}/{a}/calendar.ics" for e in ("en-GB", "fr-FR") for a in ("mentee", "mentor")]
+    assert b"meeting rhythm" in after["en-GB/mentee/calendar.ics"]
+    _assert_same_as_a_clean_build(project, tmp_path)
+
+
 def test_a_mentor_only_text_rebuilds_only_mentor_guides(project, tmp_path):
     replace_once(project / "curriculum" / "modules" / "second-steps.yml",
                  "Let the mentee propose the rhythm", "Let the mentee propose the rhythm and the place")
