@@ -23,14 +23,12 @@ import zoneinfo
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from babel import Locale, UnknownLocaleError
 
 from .findings import Finding, finding
-from .loader import join_pointer, load_yaml
+from .tables import Row, Table, read_table
 
-MAX_BYTES = 20 * 1024 * 1024
 ROLES = ("mentor", "mentee")
 #: Every column the participants file may have; True for the ones it must have.
 COLUMNS: dict[str, bool] = {
@@ -99,176 +97,6 @@ class PairRow(tuple):
         return self[1]
 
 
-# -- reading rows: CSV and YAML give the same shape ------------------------------------------
-
-@dataclass
-class _Row:
-    values: dict[str, str]
-    locate: Callable[[str | None], tuple[int | None, int | None]]  # column (None: the row) → line, col
-    pointer: Callable[[str | None], str] = lambda column: ""
-    broken: bool = False  # already reported (e.g. a CSV row of the wrong length): only its id counts
-
-
-@dataclass
-class _Table:
-    file: str
-    columns: list[str]
-    rows: list[_Row]
-    column_positions: list[tuple[int | None, int | None]]  # of each column, in header order
-
-
-def _read_text(path: Path, file: str, findings: list[Finding]) -> str | None:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            findings.append(finding("file-too-large", file, f"file is {size:,} bytes; the limit is "
-                                    f"{MAX_BYTES:,} (20 MiB)", line=1, column=1,
-                                    hint="Split the program's participants into several files."))
-            return None
-        raw = path.read_bytes()
-    except OSError as e:
-        findings.append(finding("file-missing", file, f"cannot read file: {e.strerror}"))
-        return None
-    # Spreadsheets save "CSV UTF-8" with a byte order mark: harmless here, so it is dropped.
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        findings.append(finding("file-not-utf8", file, f"byte 0x{raw[e.start]:02x} is not valid UTF-8",
-                                line=line, column=column,
-                                hint="Export the sheet as \"CSV UTF-8\", or save the file as UTF-8."))
-        return None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        findings.append(finding("file-not-utf8", file, "file holds a NUL character: it is not a text file",
-                                line=line, column=1))
-        return None
-    return text
-
-
-def _csv_records(text: str, file: str, findings: list[Finding]):
-    """RFC 4180 records, each a list of (value, line, column); column counts characters from 1.
-
-    Written out rather than `csv.reader`, which does not say where a field starts.
-    """
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if "," not in first_line and ";" in first_line else ","
-    field_re = re.compile(r'"((?:[^"]|"")*)"|([^%s"\r\n]*)' % re.escape(delimiter))
-    records, record = [], []
-    position, line, line_start, end = 0, 1, 0, len(text)
-    while position < end or record:
-        match = field_re.match(text, position)
-        column = position - line_start + 1
-        if match.group(1) is not None:
-            value = match.group(1).replace('""', '"')
-            newlines = match.group(0).count("\n")
-        else:
-            value, newlines = match.group(2), 0
-        record.append((value, line, column))
-        if newlines:
-            line += newlines
-            line_start = match.start() + match.group(0).rfind("\n") + 1
-        position = match.end()
-        following = text[position:position + 1]
-        if following == delimiter:
-            position += 1
-            continue
-        if following in ("\r", "\n", ""):
-            position += 2 if text.startswith("\r\n", position) else (1 if following else 0)
-            if not (len(record) == 1 and record[0][0] == "" and match.group(1) is None):
-                records.append(record)  # a blank line is no record
-            record = []
-            if following:
-                line, line_start = line + 1, position
-            continue
-        message = ("a quote is not closed" if following == '"' and match.group(0) == ""
-                   else "text follows a quoted value" if match.group(1) is not None
-                   else "a quote inside a value that does not start with a quote")
-        findings.append(finding("csv-syntax", file, message, line=line, column=position - line_start + 1))
-        return None
-    return records
-
-
-def _csv_table(text: str, file: str, findings: list[Finding]) -> _Table | None:
-    records = _csv_records(text, file, findings)
-    if records is None:
-        return None
-    if not records:
-        findings.append(finding("file-empty", file, "file holds no header and no rows", line=1, column=1,
-                                hint="Write a header line first, e.g. `id,name,role,...`."))
-        return None
-    header, *body = records
-    # Spreadsheets capitalise headers ("Name", "Role"): column names are matched case-insensitively.
-    columns = [value.strip().lower() for value, _, _ in header]
-    rows = []
-    for record in body:
-        broken = len(record) != len(columns)
-        if broken:
-            line, column = record[0][1], record[0][2]
-            findings.append(finding("csv-fields", file, f"this row has {len(record)} values; the header has "
-                                    f"{len(columns)} columns", line=line, column=column))
-        cells = {name: cell for name, cell in zip(columns, record)}
-
-        def locate(name, cells=cells, record=record):
-            cell = cells.get(name, record[0])
-            return cell[1], cell[2]
-
-        rows.append(_Row({name: value for name, (value, _, _) in cells.items()}, locate, broken=broken))
-    return _Table(file, columns, rows, [(line, column) for _, line, column in header])
-
-
-def _yaml_table(path: Path, file: str, findings: list[Finding], *, key: str) -> _Table | None:
-    document, problems = load_yaml(path, file)
-    findings.extend(problems)
-    if document is None:
-        return None
-    for other in document.data:
-        if other != key:
-            findings.append(document.locate("unknown-key", join_pointer(other), f"unknown key '{other}': "
-                                            f"the file holds only `{key}:`, a list of people", key=True))
-    items = document.data.get(key)
-    if not isinstance(items, list):
-        findings.append(document.locate("wrong-type" if key in document.data else "missing-key",
-                                        join_pointer(key) if key in document.data else "",
-                                        f"`{key}` must be a list of mappings, one per person"))
-        return None
-    columns: list[str] = []
-    rows = []
-    first_seen: dict[str, str] = {}
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            findings.append(document.locate("wrong-type", join_pointer(key, index),
-                                            "each entry must be a mapping of fields to values"))
-            continue
-        values = {}
-        for name, value in item.items():
-            if name not in first_seen:
-                first_seen[name] = join_pointer(key, index, name)
-                columns.append(name)
-            if isinstance(value, list):
-                value = ";".join("" if v is None else str(v) for v in value)
-            values[name] = "" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
-
-        def pointer(name, index=index):
-            return join_pointer(key, index, name) if name else join_pointer(key, index)
-
-        def locate(name, index=index, item=item):
-            return document.position(join_pointer(key, index, name) if name in item else join_pointer(key, index))
-
-        rows.append(_Row(values, locate, pointer))
-    return _Table(file, columns, rows, [document.position(first_seen[name], key=True) for name in columns])
-
-
-def _read_table(path: Path, file: str, findings: list[Finding], *, yaml_key: str) -> _Table | None:
-    if path.suffix.lower() in (".yml", ".yaml"):
-        return _yaml_table(path, file, findings, key=yaml_key)
-    text = _read_text(path, file, findings)
-    return None if text is None else _csv_table(text, file, findings)
-
-
 # -- participants -----------------------------------------------------------------------------
 
 def load_participants(path: Path | str, program: dict | None = None, *,
@@ -280,7 +108,7 @@ def load_participants(path: Path | str, program: dict | None = None, *,
     path = Path(path)
     file = file or path.as_posix()
     findings: list[Finding] = []
-    table = _read_table(path, file, findings, yaml_key="participants")
+    table = read_table(path, file, findings, yaml_key="participants")
     if table is None:
         return [], findings
     if not _check_columns(table, findings):
@@ -293,7 +121,7 @@ def load_participants(path: Path | str, program: dict | None = None, *,
     return sorted(people, key=lambda p: p.id), findings
 
 
-def _check_columns(table: _Table, findings: list[Finding]) -> bool:
+def _check_columns(table: Table, findings: list[Finding]) -> bool:
     ok = True
     allowed = ", ".join(COLUMNS)
     seen: set[str] = set()
@@ -347,22 +175,22 @@ def split_list(value: str) -> list[str]:
 
 
 class _Checker:
-    def __init__(self, table: _Table, program: dict | None, findings: list[Finding]):
+    def __init__(self, table: Table, program: dict | None, findings: list[Finding]):
         self.table, self.findings = table, findings
         program = program if isinstance(program, dict) else None
         self.modules = ({m for m in program.get("modules") or [] if isinstance(m, str)}
                         if program is not None else None)
         self.profiles = ({p.get("id") for p in program.get("learner_profiles") or [] if isinstance(p, dict)}
                          if program is not None else None)
-        self.rows: dict[str, _Row] = {}
+        self.rows: dict[str, Row] = {}
         self.unknown_topics: set[str] = set()
 
-    def report(self, code: str, row: _Row, column: str | None, message: str, hint: str | None = None) -> None:
+    def report(self, code: str, row: Row, column: str | None, message: str, hint: str | None = None) -> None:
         line, col = row.locate(column)
         self.findings.append(finding(code, self.table.file, message, line=line, column=col,
                                      pointer=row.pointer(column), hint=hint))
 
-    def participant(self, row: _Row) -> Participant | None:
+    def participant(self, row: Row) -> Participant | None:
         values = {name: row.values.get(name, "").strip() for name in COLUMNS}
         if row.broken:
             self.rows.setdefault(values["id"], row)
@@ -504,7 +332,7 @@ def load_pairs(path: Path | str, *, file: str | None = None) -> tuple[list[PairR
     path = Path(path)
     file = file or path.as_posix()
     findings: list[Finding] = []
-    table = _read_table(path, file, findings, yaml_key="pairs")
+    table = read_table(path, file, findings, yaml_key="pairs")
     if table is None:
         return [], findings
     missing = [name for name in PAIR_COLUMNS if name not in table.columns]

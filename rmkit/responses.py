@@ -21,7 +21,7 @@ from pathlib import Path
 from .evaluation import FIXED_COLUMNS, questions_of
 from .findings import Finding, finding
 from .loader import load_yaml
-from .participants import _csv_records, _read_text  # the same CSV reading as the participants file
+from .tables import csv_records, read_text  # the same CSV reading as the participants file
 
 REQUIRED_COLUMNS = ("respondent_id", "module", "session_date")
 ROLES = ("mentor", "mentee")
@@ -151,16 +151,16 @@ def _read_rows(path: Path, name: str) -> tuple[list[_Row], list[Finding], int]:
     """The file's records with the position of every cell (the CSV reading of the participants
     file), the findings, and how many lines could not be read (after a CSV syntax error)."""
     findings: list[Finding] = []
-    text = _read_text(path, name, findings)
+    text = read_text(path, name, findings)
     if text is None:
         return [], findings, 0
-    records = _csv_records(text, name, findings)
+    records = csv_records(text, name, findings)
     unread = 0
     if records is None:  # the reader stops at a syntax error: keep what comes before it
         error = findings[-1]
         lines = text.splitlines(keepends=True)
         unread = sum(1 for line in lines[error.line - 1:] if line.strip()) - (error.line == 1)  # not the header
-        records = _csv_records("".join(lines[:error.line - 1]), name, []) or []
+        records = csv_records("".join(lines[:error.line - 1]), name, []) or []
     rows = [_Row(name, record[0][1], [value.strip() for value, _, _ in record],
                  [(line, column) for _, line, column in record]) for record in records]
     if not rows and not findings:
