@@ -1,9 +1,9 @@
 """`rmkit build`: every stage in order, then the output swapped in only on success.
 
 load + validate → resolve each edition → for each edition × audience, in parallel worker
-processes: render it to a MkDocs project under `build/`, then have the engine build the
-site into a staging folder beside the output → only when every site built does the output
-change.
+processes (`workers.py`): render it to a MkDocs project under `build/`, then have the engine
+build the site (and `pdf.py` its PDF) into a staging folder beside the output → only when
+every site built does the output change (`output.py`: owned folders, the swap, the lock).
 
 Incremental (`cache.py`): a site whose frame and pages are as recorded for the site in
 the output is not built again; a site whose frame is unchanged is rebuilt page by page
@@ -13,21 +13,13 @@ bytes did not change are not rewritten.
 
 from __future__ import annotations
 
-import gc
-import glob
 import json
-import multiprocessing
-import os
 import shutil
-import signal
-import tempfile
-import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import output, workers
 from . import pdf as pdf_output
 from .cache import (SiteDigest, SiteRecord, config_digest, engine_fingerprint, file_digest, output_digest,
                     read_manifest, site_digest,
@@ -40,9 +32,6 @@ from .render import AUDIENCES, Renderer, SiteProject
 from .resolve import Edition, edition_entries, resolve_edition
 from .site import EngineError, build_site, page_stands_alone
 from .validate import validate_project
-
-SITE_MARKER = ".rmkit-site"
-WORK_MARKER = ".rmkit-build"
 
 
 @dataclass
@@ -119,12 +108,12 @@ def build(root: Path | str, *, out: Path | None = None, editions: list[str] | No
     project, findings = validate_project(Path(root))
     _stop_on(findings, strict)
     out = (out if out is not None else project.root / "site").absolute()
-    _check_owned(out, SITE_MARKER)
+    output.check_owned(out, output.SITE_MARKER)
     work = project.root / "build"
-    _check_owned(work, WORK_MARKER)
-    _claim(work, WORK_MARKER)
-    with build_lock(work), terminated_as_interrupt():
-        _sweep_partials(out)
+    output.check_owned(work, output.WORK_MARKER)
+    output.claim(work, output.WORK_MARKER)
+    with output.build_lock(work), output.terminated_as_interrupt():
+        output.sweep_partials(out)
         return _build(project, findings, out, work, editions, audience, strict, jobs, engine, started,
                       language_selector, pdfs, progress)
 
@@ -149,8 +138,7 @@ def _build(project: Project, findings: list[Finding], out: Path, work: Path, edi
                                if printer is not None else None)
 
     result = BuildResult(out, findings, project=project, editions=selected)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", suffix=_PARTIAL, dir=out.parent))
+    staging = output.staging_folder(out)
     try:
         plan = _Plan(renderer, resolved, sites_work, out, staging, engine,
                      engine_fingerprint(engine), read_manifest(out), language_selector, printer)
@@ -159,7 +147,7 @@ def _build(project: Project, findings: list[Finding], out: Path, work: Path, edi
             progress.begin(len(todo))
             plan.notify = progress.event
         try:
-            outcomes = _make_sites(plan, todo, jobs)
+            outcomes = workers.run_jobs(plan, todo, jobs, _run_job)
         finally:
             if progress is not None:
                 progress.end()
@@ -179,7 +167,7 @@ def _build(project: Project, findings: list[Finding], out: Path, work: Path, edi
         names = [o.name for o in built]
         names += pdf_output.stage(staging, out, set(names), {
             o.name.rsplit("/", 1)[0]: (o.name.rsplit("/", 1)[1], o.status != "unchanged") for o in pdf_outcomes})
-        _swap_in(staging, out, names, landing)
+        output.swap_in(staging, out, names, landing)
         write_evaluation_templates(out, selected)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -208,86 +196,6 @@ def _longest_first(editions: list[Edition], audiences: list[str], pdfs: bool) ->
     jobs += sorted((("site", e, a) for e, a in sites),
                    key=lambda job: (len(job[1].modules), job[2] == "mentee"), reverse=True)
     return [(what, e.id, a) for what, e, a in jobs]
-
-
-def _make_sites(plan: _Plan, todo: list[tuple[str, str, str]], jobs: int | None) -> list[_SiteOutcome]:
-    """Run the jobs (sites and PDFs), in `jobs` worker processes (default: one per core)."""
-    jobs = max(1, min(jobs or _cpu_count(), len(todo)))
-    if jobs == 1:
-        return [_run_job(plan, *job) for job in todo]
-    # fork: workers start with rmkit, MkDocs and the resolved editions already in memory, and
-    # each renders and builds a whole site or PDF, so only names go to them and small records come back.
-    context = multiprocessing.get_context("fork")
-    # What exists now (the project, with a node per YAML value, and the editions) lives as long
-    # as the workers: frozen, the cycle collector no longer scans it in every worker, nor
-    # touches (and so copies) its memory.
-    gc.freeze()
-    # Workers say what starts and finishes through a queue, which this process reads for `notify`.
-    events = context.SimpleQueue() if plan.notify is not None else None
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_adopt, initargs=(plan, os.getpid(), events))
-    try:
-        futures = [pool.submit(_run_job_in_worker, *job) for job in todo]
-        pending = set(futures)
-        while pending:
-            _done, pending = wait(pending, timeout=0.2 if events is not None else None, return_when=FIRST_COMPLETED)
-            while events is not None and not events.empty():
-                plan.notify(*events.get())
-        outcomes = [future.result() for future in futures]
-    except BaseException:
-        # Interrupted, or a worker died: stop the others now rather than wait for their sites.
-        workers = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for worker in workers:
-            if worker.is_alive():
-                worker.terminate()
-        for worker in workers:
-            worker.join(5)
-        raise
-    else:
-        pool.shutdown(wait=True)
-        return outcomes
-    finally:
-        gc.unfreeze()
-
-
-def _cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-_worker_plan: _Plan | None = None
-
-
-def _adopt(plan: _Plan, parent: int, events) -> None:
-    global _worker_plan
-    _worker_plan = plan
-    plan.notify = (lambda *event: events.put(event)) if events is not None else None
-    _die_with_parent(parent)
-    # Collect less often: a worker lives for one build, and MkDocs makes many short-lived objects.
-    gc.set_threshold(50_000, 20, 20)
-
-
-def _die_with_parent(parent: int) -> None:
-    """A worker whose build process is killed (even with SIGKILL) is stopped too (Linux)."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent stops us
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        PR_SET_PDEATHSIG = 1
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the parent died before prctl
-        os._exit(1)
-
-
-def _run_job_in_worker(what: str, edition_id: str, audience: str) -> _SiteOutcome:
-    assert _worker_plan is not None
-    return _run_job(_worker_plan, what, edition_id, audience)
 
 
 def _run_job(plan: _Plan, what: str, edition_id: str, audience: str) -> _SiteOutcome:
@@ -387,19 +295,6 @@ def _stop_on(findings: list[Finding], strict: bool) -> None:
         raise RmkitError(findings)
 
 
-def _check_owned(folder: Path, marker: str) -> None:
-    """rmkit writes only into folders it created (marked), or new or empty ones."""
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file, not a folder")
-    if folder.is_dir() and not (folder / marker).is_file() and any(folder.iterdir()):
-        raise UsageError(f"{folder} exists and was not created by rmkit (no {marker} in it): "
-                         f"rmkit does not write into it. Choose another folder or empty this one.")
-
-
-def _claim(folder: Path, marker: str) -> None:
-    write_if_changed(folder / marker, "This folder is written by rmkit build; its content is replaced on each build.\n")
-
-
 def _select(resolved: list[Edition], wanted: list[str] | None) -> list[Edition]:
     if not wanted:
         return resolved
@@ -429,101 +324,6 @@ def write_site_project(site: SiteProject, folder: Path) -> int:
     for stale in [p for p in (folder / "docs").rglob("*") if p.is_file() and p not in expected]:
         stale.unlink()  # a page of a module that is no longer in the edition
     return written
-
-
-def _swap_in(staging: Path, out: Path, names: list[str], landing: str) -> None:
-    """Move the freshly built sites into the output, all or none: when a move fails part way
-    (a read-only folder, a full disk), the sites already moved are put back as they were."""
-    trash = staging / ".replaced"
-    done: list[tuple[str, bool]] = []  # (site, whether a previous version was set aside)
-    try:
-        _claim(out, SITE_MARKER)
-        for name in names:
-            target = out / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            replaced = target.exists()
-            if replaced:
-                (trash / name).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(target, trash / name)
-            try:
-                os.replace(staging / name, target)
-            except BaseException:
-                if replaced:
-                    os.replace(trash / name, target)
-                raise
-            done.append((name, replaced))
-        write_if_changed(out / "index.html", landing)
-    except BaseException as e:  # a failed move, or an interruption (Ctrl+C, SIGTERM) part way
-        for name, replaced in reversed(done):
-            target = out / name
-            os.replace(target, staging / name)
-            if replaced:
-                os.replace(trash / name, target)
-        if not isinstance(e, OSError):
-            raise
-        raise RmkitError([finding("build-failed", _shown(out), f"cannot move the new sites into {_shown(out)}: "
-                                  f"{e.strerror or e}; the previous sites are as they were")]) from None
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-# -- one build at a time, and nothing left behind ----------------------------------------------
-
-LOCK_FILE = ".rmkit-lock"
-_PARTIAL = ".partial"
-
-
-@contextmanager
-def build_lock(work: Path):
-    """Hold the project's build lock (`build/.rmkit-lock`) while building; another `rmkit build`
-    of the same project is refused with a finding. The lock is the kernel's (flock): it goes
-    with the process that holds it, however that process ends, so it is never stale."""
-    import fcntl
-
-    work.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(work / LOCK_FILE, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
-    try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RmkitError([finding("build-in-progress", "build/" + LOCK_FILE,
-                                      "another rmkit build (or rmkit serve) is running on this project; "
-                                      "try again when it has finished")]) from None
-        yield  # the file is left as it is: a build that changes nothing writes nothing
-    finally:
-        os.close(descriptor)  # releases the lock
-
-
-def _sweep_partials(out: Path) -> None:
-    """Staging folders that a killed build could not remove (the lock says no build runs now)."""
-    if out.parent.is_dir():
-        for leftover in out.parent.glob(f".{glob.escape(out.name)}-*{_PARTIAL}"):
-            if leftover.is_dir() and not leftover.is_symlink():
-                shutil.rmtree(leftover, ignore_errors=True)
-
-
-@contextmanager
-def terminated_as_interrupt():
-    """SIGTERM (CI cancelling a job, `kill`) ends a build as Ctrl+C does, so that its `finally`
-    blocks run: the staging folder is removed and the worker processes are stopped."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGTERM)
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt("terminated")
-
-    signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def list_targets(root: Path, output_format: str = "text") -> int:

@@ -13,8 +13,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .build import build, terminated_as_interrupt
+from .build import build
 from .findings import RmkitError, UsageError
+from .output import terminated_as_interrupt
 from .reporters import REPORTERS
 from .validate import validate_project
 

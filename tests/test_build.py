@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from rmkit.build import SITE_MARKER, build
+from rmkit.build import build
 from rmkit.cli import main
 from rmkit.findings import RmkitError, UsageError
+from rmkit.output import SITE_MARKER
 
 from .helpers import empty_catalogs, replace_once, starter_project
 

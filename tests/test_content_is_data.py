@@ -27,9 +27,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rmkit.build import LOCK_FILE, build, build_lock
+from rmkit.build import build
 from rmkit.cli import main
 from rmkit.findings import RmkitError
+from rmkit.output import LOCK_FILE, build_lock
 from rmkit.project import load_project
 from rmkit.render import Renderer
 from rmkit.resolve import edition_entries, resolve_edition
@@ -39,7 +40,7 @@ from rmkit.validate import validate_project
 
 from .helpers import replace_once, starter_project
 
-build_module = importlib.import_module("rmkit.build")
+output_module = importlib.import_module("rmkit.output")
 MODULE = Path("curriculum") / "modules" / "getting-started.yml"
 ATTACKS = [
     "[see this](javascript:alert(1))",
@@ -332,7 +333,7 @@ def test_a_swap_that_fails_part_way_leaves_the_previous_sites(built, monkeypatch
                 raise PermissionError(13, "Permission denied")
         return real_replace(source, target)
 
-    monkeypatch.setattr(build_module.os, "replace", failing_replace)
+    monkeypatch.setattr(output_module.os, "replace", failing_replace)
     with pytest.raises(RmkitError) as e:
         build(built, jobs=1)
     assert e.value.findings[0].code == "build-failed"
@@ -479,7 +480,7 @@ def test_an_interruption_during_the_swap_puts_the_previous_sites_back(built, mon
                 raise KeyboardInterrupt
         return real_replace(source, target)
 
-    monkeypatch.setattr(build_module.os, "replace", interrupted_replace)
+    monkeypatch.setattr(output_module.os, "replace", interrupted_replace)
     with pytest.raises(KeyboardInterrupt):
         build(built, jobs=1)
     monkeypatch.undo()

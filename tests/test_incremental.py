@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import rmkit.build
+import rmkit.output
 from rmkit.build import build
 from rmkit.findings import RmkitError
 from rmkit.project import PACKAGE_DEFAULTS
@@ -251,7 +251,7 @@ def test_the_previous_site_stays_untouched_while_pages_are_rebuilt(project, monk
     def fail(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(rmkit.build, "_swap_in", fail)
+    monkeypatch.setattr(rmkit.output, "swap_in", fail)
     replace_once(project / "curriculum" / "modules" / "second-steps.yml",
                  "Explain to your mentor one priority", "Explain to your mentor, in plain words, one priority")
     with pytest.raises(OSError):

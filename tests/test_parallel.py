@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import rmkit.build
+import rmkit.workers
 from rmkit.build import build
 from rmkit.findings import RmkitError
 
@@ -72,15 +73,15 @@ def test_workers_get_site_names_not_the_project(tmp_path, monkeypatch):
     # to them for each site is an edition id and an audience.
     root = _project(tmp_path)
     submitted = []
-    make_sites = rmkit.build._make_sites
+    run_jobs = rmkit.workers.run_jobs
 
-    def spy(plan, sites, jobs):
+    def spy(plan, sites, jobs, run_job):
         submitted.extend(pickle.dumps(site) for site in sites)
         plan_size.append(len(pickle.dumps(plan.editions)))
-        return make_sites(plan, sites, jobs)
+        return run_jobs(plan, sites, jobs, run_job)
 
     plan_size: list[int] = []
-    monkeypatch.setattr(rmkit.build, "_make_sites", spy)
+    monkeypatch.setattr(rmkit.workers, "run_jobs", spy)
     assert build(root, jobs=2).built == SITES
     assert len(submitted) == 12 and max(len(task) for task in submitted) < 100 < plan_size[0] // 100
 
